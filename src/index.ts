@@ -1,0 +1,19 @@
+export { openStore, Store } from './store.js';
+export type { StoreOptions } from './store.js';
+export type { Role } from './connection.js';
+export { Outputs } from './outputs.js';
+export { Globals } from './globals.js';
+export { Records } from './records.js';
+export {
+  StoreError,
+  AlreadyExistsError,
+  NotFoundError,
+  ValidationError,
+  AmbiguousIdError,
+  StorageFullError,
+  ClosedError,
+  StorageError,
+  TimeoutError,
+} from './errors.js';
+export type { ErrorCode } from './errors.js';
+export type * from './types.js';

@@ -1,0 +1,44 @@
+import type { WireError } from './errors.js';
+import type { Change, StorageKind } from './types.js';
+import type { Ops } from './worker/ops.js';
+
+/** Names of the engine's operations (`'outputs.put'`, …). */
+export type OpName = keyof Ops;
+
+/** The arguments an operation takes over the wire (its handler's, minus the transaction). */
+export type OpArgs<K extends OpName> = Ops[K] extends (tx: never, ...args: infer A) => unknown ? A : never;
+
+/** What an operation returns. */
+export type OpResult<K extends OpName> = Ops[K] extends (...args: never[]) => infer R ? R : never;
+
+/** One call, as it travels to the engine. Calls made in one tick travel together. */
+export type Call = { op: OpName; args: unknown[] };
+
+/** The outcome of one call: each call keeps its own result and its own error. */
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: WireError };
+
+/** What the engine answers for a batch of calls. */
+export type BatchReply = { outcomes: Outcome[]; changes: Change[] };
+
+/** How a store is opened, as the engine host sees it. */
+export type OpenRequest = { name: string; storage: 'auto' | StorageKind };
+
+/** What the engine host reports after opening. */
+export type OpenReply = { storage: StorageKind; warning?: string };
+
+/** The name of the BroadcastChannel that carries a database's change notices. */
+export function changeChannelName(dbName: string): string {
+  return `flowstore:changes:${dbName}`;
+}
+
+/** The name of the BroadcastChannel that carries calls forwarded to the leader. */
+export function rpcChannelName(dbName: string): string {
+  return `flowstore:rpc:${dbName}`;
+}
+
+/** Messages on the RPC channel between follower stores and the leader. */
+export type RpcMessage =
+  | { type: 'call'; leaderId: string; from: string; id: number; calls: Call[] }
+  | { type: 'reply'; to: string; id: number; reply: BatchReply | { error: string } }
+  | { type: 'leader'; leaderId: string; storage: StorageKind }
+  | { type: 'who-leads' };

@@ -1,0 +1,141 @@
+import { Batcher } from './batcher.js';
+import { ChangeFeed } from './change-feed.js';
+import { connect, type Connection, type Role } from './connection.js';
+import { ClosedError, ValidationError } from './errors.js';
+import { Globals } from './globals.js';
+import { Outputs } from './outputs.js';
+import { Records } from './records.js';
+import type { Change, StorageKind } from './types.js';
+import { assertId } from './validate.js';
+
+/** Options of {@link openStore}. */
+export type StoreOptions = {
+  /** One database per name per origin. */
+  name: string;
+  /**
+   * Where data lives. 'auto' picks OPFS and warns once if it has to fall back.
+   * @default 'auto'
+   */
+  storage?: 'auto' | 'opfs' | 'idb' | 'memory';
+  /**
+   * Run SQLite in a dedicated Web Worker. `false` runs it on this thread (Node, edge).
+   * @default true where Worker exists
+   */
+  worker?: boolean;
+  /**
+   * How long a call may wait for the tab that owns the database before it
+   * rejects with TimeoutError.
+   * @default 10000
+   */
+  leaderTimeoutMs?: number;
+};
+
+/**
+ * Opens (creating if needed) the database `name` and returns its store.
+ * Schema migrations run before this resolves.
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (typeof options !== 'object' || options === null) throw new ValidationError('openStore() takes an options object', 'options');
+  assertId(options.name, 'name');
+  const storage = options.storage ?? 'auto';
+  if (!['auto', 'opfs', 'idb', 'memory'].includes(storage)) {
+    throw new ValidationError(`storage must be 'auto', 'opfs', 'idb' or 'memory', got ${String(storage)}`, 'storage');
+  }
+  const conn = await connect({
+    name: options.name,
+    storage,
+    worker: options.worker ?? typeof Worker !== 'undefined',
+    leaderTimeoutMs: options.leaderTimeoutMs ?? 10_000,
+  });
+  return new Store(options.name, conn);
+}
+
+/** A durable store: outputs, globals, records, tables and streams over one SQLite database. */
+export class Store {
+  /** The database name. */
+  readonly name: string;
+  readonly outputs: Outputs;
+  readonly globals: Globals;
+  readonly records: Records;
+  readonly #conn: Connection;
+  readonly #rpc: Batcher;
+  readonly #feed: ChangeFeed;
+  #closing: Promise<void> | undefined;
+
+  /** @internal use {@link openStore} */
+  constructor(name: string, conn: Connection) {
+    this.name = name;
+    this.#conn = conn;
+    this.#rpc = new Batcher((calls) => conn.send(calls));
+    this.#feed = new ChangeFeed(name);
+    this.outputs = new Outputs(this.#rpc);
+    this.globals = new Globals(this.#rpc);
+    this.records = new Records(this.#rpc);
+  }
+
+  /** The storage really in use. */
+  get storage(): StorageKind {
+    return this.#conn.storage;
+  }
+
+  /** Whether this instance owns the database file now ('leader') or forwards to the one that does. */
+  get role(): Role {
+    return this.#conn.role;
+  }
+
+  /** Calls `listener` when this instance's role changes; returns the unsubscribe function. */
+  onRoleChange(listener: (role: Role) => void): () => void {
+    return this.#conn.onRoleChange(listener);
+  }
+
+  /**
+   * Calls `listener` after each committed change to this database, made by any
+   * store instance in any tab or worker of the origin. Returns the unsubscribe function.
+   */
+  onChange(listener: (change: Change) => void): () => void {
+    return this.#feed.subscribe(listener);
+  }
+
+  /** A consistent SQLite image of the whole database (a valid .sqlite3 file). */
+  async export(): Promise<Uint8Array> {
+    return this.#rpc.call('db.export');
+  }
+
+  /**
+   * Runs one read-only PRAGMA, EXPLAIN or SELECT and returns its rows; for
+   * diagnostics (integrity_check, query plans).
+   */
+  async inspect(sql: string): Promise<Record<string, unknown>[]> {
+    return this.#rpc.call('db.inspect', sql);
+  }
+
+  /**
+   * Waits for calls already made, then releases the database (and, if this
+   * instance led, hands it to another tab). Later calls reject with ClosedError.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#rpc.close();
+      await this.#rpc.drain();
+      this.#feed.close();
+      await this.#conn.close();
+    })();
+    return this.#closing;
+  }
+
+  /** @internal */
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /** @internal for modules built on the store */
+  get rpc(): Batcher {
+    if (this.#closing) throw new ClosedError();
+    return this.#rpc;
+  }
+
+  /** @internal */
+  get feed(): ChangeFeed {
+    return this.#feed;
+  }
+}

@@ -1,0 +1,6 @@
+import { expose } from 'comlink';
+import { installErrorCodec } from '../comlink-errors.js';
+import { createEngineHost } from './host.js';
+
+installErrorCodec();
+expose(createEngineHost());

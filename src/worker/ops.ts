@@ -1,0 +1,14 @@
+import { databaseOps } from './ops/database.js';
+import { globalsOps } from './ops/globals.js';
+import { outputsOps } from './ops/outputs.js';
+import { recordsOps } from './ops/records.js';
+
+/** Every operation the engine runs, by wire name. The facade's types derive from this. */
+export const ops = {
+  ...outputsOps,
+  ...globalsOps,
+  ...recordsOps,
+  ...databaseOps,
+};
+
+export type Ops = typeof ops;

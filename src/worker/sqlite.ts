@@ -1,0 +1,95 @@
+import sqlite3InitModule, { type Database, type SAHPoolUtil, type Sqlite3Static } from '@sqlite.org/sqlite-wasm';
+import { StorageError } from '../errors.js';
+import type { StorageKind } from '../types.js';
+
+let initialized: Promise<Sqlite3Static> | undefined;
+
+/** Loads the wasm module once per thread. */
+export function loadSqlite(): Promise<Sqlite3Static> {
+  initialized ??= sqlite3InitModule();
+  return initialized;
+}
+
+/** An open database plus what it takes to export and release it. */
+export type OpenedDb = {
+  db: Database;
+  storage: StorageKind;
+  exportImage: () => Uint8Array;
+  release: () => void;
+};
+
+/** True where this thread can hold OPFS sync access handles (dedicated workers). */
+export function hasOpfs(): boolean {
+  return (
+    typeof navigator !== 'undefined' &&
+    typeof navigator.storage?.getDirectory === 'function' &&
+    typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle === 'function'
+  );
+}
+
+/**
+ * Opens `name` on OPFS through the opfs-sahpool VFS, one pool directory per
+ * database name so two databases never contend for each other's handles.
+ */
+export async function openOpfs(name: string): Promise<OpenedDb> {
+  const sqlite3 = await loadSqlite();
+  const slug = poolSlug(name);
+  let pool: SAHPoolUtil;
+  try {
+    pool = await sqlite3.installOpfsSAHPoolVfs({
+      name: `flowstore-${slug}`,
+      directory: `.flowstore/${slug}`,
+      initialCapacity: 6,
+      preserveOnInitFailure: true,
+    });
+  } catch (err) {
+    throw new StorageError(
+      `Could not open database "${name}" on OPFS: another worker still holds its files (${(err as Error).message}).`,
+      { cause: err },
+    );
+  }
+  if (pool.isPaused()) await pool.unpauseVfs();
+  const db = new pool.OpfsSAHPoolDb('/db.sqlite3');
+  configure(db);
+  return {
+    db,
+    storage: 'opfs',
+    exportImage: () => sqlite3.capi.sqlite3_js_db_export(db),
+    // Pausing gives the access handles back so another tab's worker can open the pool.
+    release: () => pool.pauseVfs(),
+  };
+}
+
+/** An in-memory database: volatile, private to this engine. */
+export async function openMemory(): Promise<OpenedDb> {
+  const sqlite3 = await loadSqlite();
+  const db = new sqlite3.oo1.DB(':memory:', 'c');
+  db.exec('PRAGMA foreign_keys = ON');
+  return { db, storage: 'memory', exportImage: () => sqlite3.capi.sqlite3_js_db_export(db), release: () => {} };
+}
+
+/**
+ * Durability settings, chosen by measurement (README, Durability): a rollback
+ * journal kept between commits (PERSIST) with synchronous=FULL, so every
+ * resolved write survives a crash; exclusive locking since one engine owns
+ * the file.
+ */
+function configure(db: Database): void {
+  db.exec(`
+    PRAGMA locking_mode = EXCLUSIVE;
+    PRAGMA journal_mode = PERSIST;
+    PRAGMA synchronous = FULL;
+    PRAGMA foreign_keys = ON;
+  `);
+}
+
+/** A VFS- and directory-safe name for a database name of any characters. */
+export function poolSlug(name: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  const readable = name.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 32);
+  return `${readable}-${hash.toString(16).padStart(8, '0')}`;
+}
