@@ -4,6 +4,9 @@ export type { Role } from './connection.js';
 export { Outputs } from './outputs.js';
 export { Globals } from './globals.js';
 export { Records } from './records.js';
+export { Streams } from './streams.js';
+export { Table } from './table.js';
+export type { TableSchema } from './table.js';
 export {
   StoreError,
   AlreadyExistsError,

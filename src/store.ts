@@ -5,7 +5,9 @@ import { ClosedError, ValidationError } from './errors.js';
 import { Globals } from './globals.js';
 import { Outputs } from './outputs.js';
 import { Records } from './records.js';
-import type { Change, StorageKind } from './types.js';
+import { Streams } from './streams.js';
+import { openTable, type Table, type TableSchema } from './table.js';
+import type { Change, JsonObject, StorageKind } from './types.js';
 import { assertId } from './validate.js';
 
 /** Options of {@link openStore}. */
@@ -57,6 +59,7 @@ export class Store {
   readonly outputs: Outputs;
   readonly globals: Globals;
   readonly records: Records;
+  readonly streams: Streams;
   readonly #conn: Connection;
   readonly #rpc: Batcher;
   readonly #feed: ChangeFeed;
@@ -71,6 +74,15 @@ export class Store {
     this.outputs = new Outputs(this.#rpc);
     this.globals = new Globals(this.#rpc);
     this.records = new Records(this.#rpc);
+    this.streams = new Streams(this);
+  }
+
+  /**
+   * Opens (creating if needed) the table `name`, whose rows are checked against `schema`.
+   * @throws ValidationError if the name or the schema is not valid.
+   */
+  table<T extends JsonObject = JsonObject>(name: string, schema: TableSchema): Promise<Table<T>> {
+    return openTable<T>(this, name, schema);
   }
 
   /** The storage really in use. */

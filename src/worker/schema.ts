@@ -37,6 +37,10 @@ const migrations: string[] = [
   CREATE INDEX records_by_task ON records (task_id, attempt, seq);
   CREATE INDEX records_by_producer ON records (producer, seq);
   `,
+  // 2: streams (frames, per-attempt state and summaries)
+  `SELECT 1;`,
+  // 3: tables (rows of every named table, saved queries)
+  `SELECT 1;`,
 ];
 
 /** Brings the database to the newest schema, in one transaction. */

@@ -1,0 +1,2 @@
+/** Per-(stream, attempt) frame logs. */
+export const streamsOps = {};

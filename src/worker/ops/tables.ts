@@ -1,0 +1,2 @@
+/** Schema-checked rows of named tables. */
+export const tablesOps = {};
