@@ -15,6 +15,8 @@ export interface Connection {
   send(calls: Call[]): Promise<BatchReply>;
   onRoleChange(listener: (role: Role) => void): () => void;
   close(): Promise<void>;
+  /** Tests only: drop everything as a crashed tab would (no db close, no pool release). */
+  crash(): Promise<void>;
 }
 
 export type ConnectionOptions = OpenRequest & { worker: boolean; leaderTimeoutMs: number };
@@ -38,6 +40,7 @@ async function openInProcess(req: OpenRequest): Promise<Connection> {
     send: async (calls) => host.exec(calls),
     onRoleChange: () => () => {},
     close: async () => host.close(),
+    crash: async () => {},
   };
 }
 
@@ -74,6 +77,7 @@ async function openWorker(req: OpenRequest): Promise<Connection> {
     send: (calls) => handle.remote.exec(calls),
     onRoleChange: () => () => {},
     close: () => stopWorker(handle),
+    crash: async () => handle.worker.terminate(),
   };
 }
 
@@ -165,6 +169,15 @@ class ElectedConnection implements Connection {
     this.#rpc.close();
     // Release the files before the lock, so the next leader finds the pool free.
     if (this.#handle) await stopWorker(this.#handle).catch(() => {});
+    this.#handle = undefined;
+    this.#releaseLock?.();
+  }
+
+  async crash(): Promise<void> {
+    this.#closed = true;
+    this.#abort.abort();
+    this.#rpc.close();
+    this.#handle?.worker.terminate();
     this.#handle = undefined;
     this.#releaseLock?.();
   }

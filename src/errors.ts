@@ -148,7 +148,7 @@ export function decodeError(wire: WireError): Error {
       err = new TimeoutError(wire.message);
       break;
     default:
-      err = new StorageError(`Unexpected failure: ${wire.name}: ${wire.message}`);
+      return new StorageError(`Unexpected failure: ${wire.name}: ${wire.message}`);
   }
   // Keep the exact message the thrower wrote (subclass constructors rebuild theirs).
   err.message = wire.message;

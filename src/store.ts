@@ -135,6 +135,19 @@ export class Store {
     return this.#closing;
   }
 
+  /**
+   * @internal Tests only: stops as a crashed tab would — the worker is killed
+   * with no clean close, so the next open must recover from what is on disk.
+   */
+  async simulateCrash(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#rpc.close();
+      this.#feed.close();
+      await this.#conn.crash();
+    })();
+    return this.#closing;
+  }
+
   /** @internal */
   get closed(): boolean {
     return this.#closing !== undefined;

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AlreadyExistsError, openStore, type Store } from '../../src/index.js';
+import { uniqueName } from '../backends.js';
+
+// Real worker, real OPFS: a new openStore starts a new worker that reopens the files.
+describe('durability on OPFS', () => {
+  const open: Store[] = [];
+  const reopen = async (name: string) => {
+    const store = await openStore({ name, storage: 'opfs' });
+    open.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+
+  it('picks OPFS under storage "auto"', async () => {
+    const store = await reopen(uniqueName('auto'));
+    expect(store.storage).toBe('opfs');
+    expect(store.role).toBe('leader');
+  });
+
+  it('keeps outputs, globals and records across close and reopen in a new worker', async () => {
+    const name = uniqueName('reopen');
+    const first = await reopen(name);
+    await first.outputs.put('fr1', 'n1', 'flow1');
+    await first.outputs.put('fr2', 'n2', { survived: true });
+    await first.globals.upsert('g', [1, 2, 3]);
+    const id = await first.records.append({ taskId: 'keep', attempt: 1, producer: 'p', event: 'e' });
+    await first.close();
+
+    const second = await reopen(name);
+    expect(await second.outputs.get('fr1', 'n1')).toBe('flow1');
+    expect(await second.outputs.get('fr2', 'n2')).toEqual({ survived: true });
+    expect(await second.globals.get('g')).toEqual([1, 2, 3]);
+    expect((await second.records.get(id)).taskId).toBe('keep');
+  });
+
+  it('keeps every resolved write when the worker is killed without close, and stays write-once', async () => {
+    const name = uniqueName('crash');
+    const first = await reopen(name);
+    await first.outputs.put('r', 'n', 'written_but_not_completed');
+    await Promise.all(Array.from({ length: 100 }, (_, i) => first.outputs.put('r', `bulk${i}`, i)));
+    await first.simulateCrash();
+
+    const second = await reopen(name);
+    expect(await second.outputs.get('r', 'n')).toBe('written_but_not_completed');
+    expect(await second.outputs.keys('r')).toHaveLength(101);
+    await expect(second.outputs.put('r', 'n', 'retry')).rejects.toBeInstanceOf(AlreadyExistsError);
+    expect(await second.inspect('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+  });
+
+  it('reopens a database that crashed before any write', async () => {
+    const name = uniqueName('crash-empty');
+    const first = await reopen(name);
+    await first.simulateCrash();
+    const second = await reopen(name);
+    expect(await second.outputs.get('r', 'n')).toBeUndefined();
+  });
+
+  it('keeps databases of different names apart on OPFS', async () => {
+    const a = await reopen(uniqueName('iso'));
+    const b = await reopen(uniqueName('iso'));
+    await a.outputs.put('r', 'n', 'only in a');
+    expect(await b.outputs.get('r', 'n')).toBeUndefined();
+  });
+});

@@ -1,0 +1,80 @@
+import { wrap } from 'comlink';
+import { afterAll, describe, expect, it } from 'vitest';
+import { installErrorCodec } from '../../src/comlink-errors.js';
+import {
+  AlreadyExistsError,
+  AmbiguousIdError,
+  ClosedError,
+  NotFoundError,
+  openStore,
+  StorageError,
+  StorageFullError,
+  StoreError,
+  TimeoutError,
+  ValidationError,
+} from '../../src/index.js';
+import { uniqueName } from '../backends.js';
+
+installErrorCodec();
+const worker = new Worker(new URL('./error-codec.worker.ts', import.meta.url), { type: 'module' });
+const remote = wrap<{ throwError(code: string): never }>(worker);
+afterAll(() => worker.terminate());
+
+async function thrown(code: string): Promise<Error> {
+  try {
+    await remote.throwError(code);
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('errors crossing a real worker boundary', () => {
+  it.each([
+    ['ALREADY_EXISTS', AlreadyExistsError, {}],
+    ['NOT_FOUND', NotFoundError, {}],
+    ['VALIDATION', ValidationError, { path: 'data.title', reason: 'must be a string', index: 3 }],
+    ['AMBIGUOUS_ID', AmbiguousIdError, { prefix: 'ab', candidates: ['ab1', 'ab2'] }],
+    ['STORAGE_FULL', StorageFullError, {}],
+    ['CLOSED', ClosedError, {}],
+    ['STORAGE', StorageError, { sqliteCode: 778 }],
+    ['TIMEOUT', TimeoutError, {}],
+  ] as const)('%s keeps its class, code, message and fields', async (code, cls, fields) => {
+    const err = await thrown(code);
+    expect(err).toBeInstanceOf(cls);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toBe(code);
+    expect(err.name).toBe(cls.name);
+    expect(err).toMatchObject(fields);
+    expect(err.message.length).toBeGreaterThan(10);
+  });
+
+  it('keeps the exact message', async () => {
+    const err = await thrown('ALREADY_EXISTS');
+    expect(err.message).toBe('Output (run r1, node n1) was already written.');
+  });
+
+  it('turns a foreign error into a StorageError that names it', async () => {
+    const err = await thrown('PLAIN');
+    expect(err).toBeInstanceOf(StorageError);
+    expect(err.message).toContain('TypeError');
+    expect(err.message).toContain('not one of ours');
+  });
+
+  it('errors raised by the engine in the store worker arrive as their classes', async () => {
+    const store = await openStore({ name: uniqueName('errs'), storage: 'opfs' });
+    try {
+      await store.outputs.put('r', 'n', 1);
+      const dup = await store.outputs.put('r', 'n', 2).catch((e: unknown) => e);
+      expect(dup).toBeInstanceOf(AlreadyExistsError);
+      expect((dup as Error).message).toContain('write-once');
+      await expect(store.records.get('x')).rejects.toBeInstanceOf(NotFoundError);
+      await expect(store.inspect('DROP TABLE outputs')).rejects.toMatchObject({ code: 'VALIDATION', path: 'sql' });
+      const bad = await store.inspect('SELECT * FROM no_such_table').catch((e: unknown) => e);
+      expect(bad).toBeInstanceOf(StorageError);
+      expect((bad as StorageError).sqliteCode).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
