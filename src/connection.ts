@@ -44,17 +44,43 @@ async function openInProcess(req: OpenRequest): Promise<Connection> {
   };
 }
 
-type WorkerHandle = { remote: Remote<EngineHost>; worker: Worker; reply: OpenReply };
+/** A started worker. `exec` rejects (never hangs) if the worker dies or is stopped. */
+class WorkerHandle {
+  readonly remote: Remote<EngineHost>;
+  readonly worker: Worker;
+  reply!: OpenReply;
+  readonly #dead: Promise<never>;
+  #kill!: (err: Error) => void;
+
+  constructor(req: OpenRequest) {
+    this.worker = new Worker(new URL('./worker/db.worker.js', import.meta.url), { type: 'module', name: `flowstore:${req.name}` });
+    this.remote = wrap<EngineHost>(this.worker);
+    this.#dead = new Promise<never>((_, reject) => (this.#kill = reject));
+    this.#dead.catch(() => {});
+    this.worker.addEventListener('error', (event) => {
+      this.#kill(new StorageError(`The database worker failed: ${event.message || 'it stopped unexpectedly'}. Open the store again.`));
+    });
+  }
+
+  exec(calls: Call[], callKey?: string): Promise<BatchReply> {
+    return Promise.race([this.remote.exec(calls, callKey), this.#dead]);
+  }
+
+  /** Stops the worker at once; calls in flight reject. */
+  terminate(): void {
+    this.worker.terminate();
+    this.#kill(new StorageError('The database worker was stopped before it answered; the call may or may not have been applied.'));
+  }
+}
 
 async function startWorker(req: OpenRequest): Promise<WorkerHandle> {
   installErrorCodec();
-  const worker = new Worker(new URL('./worker/db.worker.js', import.meta.url), { type: 'module', name: `flowstore:${req.name}` });
-  const remote = wrap<EngineHost>(worker);
+  const handle = new WorkerHandle(req);
   try {
-    const reply = await remote.open(req);
-    return { remote, worker, reply };
+    handle.reply = await handle.remote.open(req);
+    return handle;
   } catch (err) {
-    worker.terminate();
+    handle.terminate();
     throw err;
   }
 }
@@ -63,7 +89,7 @@ async function stopWorker(handle: WorkerHandle): Promise<void> {
   try {
     await handle.remote.close();
   } finally {
-    handle.worker.terminate();
+    handle.terminate();
   }
 }
 
@@ -74,10 +100,10 @@ async function openWorker(req: OpenRequest): Promise<Connection> {
   return {
     storage: handle.reply.storage,
     role: 'leader',
-    send: (calls) => handle.remote.exec(calls),
+    send: (calls) => handle.exec(calls),
     onRoleChange: () => () => {},
     close: () => stopWorker(handle),
-    crash: async () => handle.worker.terminate(),
+    crash: async () => handle.terminate(),
   };
 }
 
@@ -145,7 +171,7 @@ class ElectedConnection implements Connection {
 
   send(calls: Call[]): Promise<BatchReply> {
     if (this.#closed) return Promise.reject(new ClosedError());
-    if (this.#role === 'leader' && this.#handle) return this.#handle.remote.exec(calls);
+    if (this.#role === 'leader' && this.#handle) return this.#handle.exec(calls);
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
       const timer = setTimeout(() => {
@@ -177,7 +203,7 @@ class ElectedConnection implements Connection {
     this.#closed = true;
     this.#abort.abort();
     this.#rpc.close();
-    this.#handle?.worker.terminate();
+    this.#handle?.terminate();
     this.#handle = undefined;
     this.#releaseLock?.();
   }
@@ -265,11 +291,16 @@ class ElectedConnection implements Connection {
     if (this.#role === 'leader' && this.#handle) {
       this.#pending.delete(id);
       clearTimeout(pending.timer);
-      this.#handle.remote.exec(pending.calls).then(pending.resolve, pending.reject);
+      // Keyed like a forwarded call: the old leader may have applied it before it went away.
+      this.#handle.exec(pending.calls, this.#callKey(id)).then(pending.resolve, pending.reject);
       return;
     }
     if (this.#leaderId === undefined) return; // sent when a leader announces itself
     this.#rpc.postMessage({ type: 'call', leaderId: this.#leaderId, from: this.#id, id, calls: pending.calls } satisfies RpcMessage);
+  }
+
+  #callKey(id: number): string {
+    return `${this.#id}:${id}`;
   }
 
   #onMessage(msg: RpcMessage): void {

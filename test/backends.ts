@@ -14,6 +14,7 @@ const inBrowser = typeof window !== 'undefined';
 export const backends: Backend[] = inBrowser
   ? [
       { label: 'worker + OPFS', durable: true, options: { storage: 'opfs' } },
+      { label: 'worker + IndexedDB', durable: true, options: { storage: 'idb' } },
       { label: 'worker + memory', durable: false, options: { storage: 'memory' } },
     ]
   : [{ label: 'in-process memory', durable: false, options: { storage: 'memory', worker: false } }];

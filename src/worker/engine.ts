@@ -9,6 +9,25 @@ import { Tx } from './tx.js';
 
 type Handler = (tx: Tx, ...args: unknown[]) => unknown;
 
+/** How long replies of forwarded calls are kept for retries after a hand-over. */
+const REMEMBER_MS = 10 * 60_000;
+
+// A key no JSON value of a caller can hold unnoticed (it starts with NUL).
+const BYTES_TAG = '\u0000flowstore:bytes';
+
+// Outcomes are stored as JSON; bytes (stream frames) are tagged so they come back as bytes.
+function encodeOutcomes(outcomes: Outcome[]): string {
+  return JSON.stringify(outcomes, (_key, value: unknown) =>
+    value instanceof Uint8Array ? { [BYTES_TAG]: Array.from(value) } : value,
+  );
+}
+
+function decodeOutcomes(text: string): Outcome[] {
+  return JSON.parse(text, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && BYTES_TAG in value ? new Uint8Array((value as Record<string, number[]>)[BYTES_TAG]!) : value,
+  ) as Outcome[];
+}
+
 /**
  * Owns one open SQLite database and does all SQL. It never touches `self` or
  * `postMessage`, so it runs in the worker and in-process (Node, tests) alike.
@@ -17,6 +36,7 @@ export class Engine {
   readonly #db: Database;
   readonly #tx: Tx;
   #version: number;
+  #remembered = 0;
 
   constructor(db: Database, exportImage: () => Uint8Array) {
     this.#db = db;
@@ -30,10 +50,17 @@ export class Engine {
    * own savepoint: a failing call is rolled back alone and keeps its own error,
    * the others commit together. Results are returned only after COMMIT.
    */
-  exec(calls: Call[]): BatchReply {
+  exec(calls: Call[], callKey?: string): BatchReply {
     const tx = this.#tx;
     const outcomes: Outcome[] = [];
     tx.run('BEGIN');
+    if (callKey !== undefined) {
+      const seen = tx.get('SELECT reply FROM applied_calls WHERE key = ?', [callKey]);
+      if (seen) {
+        tx.run('COMMIT');
+        return { outcomes: decodeOutcomes(seen.reply as string), changes: [] };
+      }
+    }
     for (const call of calls) {
       const handler = (ops as Record<string, Handler | undefined>)[call.op];
       if (!handler) {
@@ -48,8 +75,13 @@ export class Engine {
         outcomes.push({ ok: true, value });
       } catch (err) {
         tx.dropChangesAfter(mark);
-        tx.run('ROLLBACK TO call');
-        tx.run('RELEASE call');
+        if (!this.#rollbackCall()) {
+          // SQLite rolled the whole transaction back (I/O error, full disk): no call of
+          // this batch was applied, so none may report success.
+          tx.takeChanges();
+          const error = encodeError(toStoreError(err));
+          return { outcomes: calls.map(() => ({ ok: false, error })), changes: [] };
+        }
         outcomes.push({ ok: false, error: encodeError(toStoreError(err)) });
       }
     }
@@ -58,6 +90,7 @@ export class Engine {
     try {
       if (pending.length > 0) {
         tx.run(`UPDATE meta SET value = value + 1 WHERE key = 'version'`);
+        if (callKey !== undefined) this.#remember(callKey, outcomes);
       }
       tx.run('COMMIT');
     } catch (err) {
@@ -74,9 +107,28 @@ export class Engine {
     return { outcomes, changes };
   }
 
+  /** Keeps a forwarded batch's reply for a while, in the batch's own transaction. */
+  #remember(callKey: string, outcomes: Outcome[]): void {
+    const now = this.#tx.now();
+    this.#tx.run('INSERT INTO applied_calls (key, reply, at) VALUES (?, ?, ?)', [callKey, encodeOutcomes(outcomes), now]);
+    if (++this.#remembered % 256 === 0) this.#tx.run('DELETE FROM applied_calls WHERE at < ?', [now - REMEMBER_MS]);
+  }
+
   close(): void {
     this.#tx.finalize();
     this.#db.close();
+  }
+
+  /** Undoes the failed call's savepoint; false if the transaction itself is gone. */
+  #rollbackCall(): boolean {
+    try {
+      this.#tx.run('ROLLBACK TO call');
+      this.#tx.run('RELEASE call');
+      return true;
+    } catch {
+      this.#rollbackQuietly();
+      return false;
+    }
   }
 
   #rollbackQuietly(): void {

@@ -1,4 +1,5 @@
 import sqlite3InitModule, { type Database, type SAHPoolUtil, type Sqlite3Static } from '@sqlite.org/sqlite-wasm';
+import { createStore, get as idbGet, set as idbSet, type UseStore } from 'idb-keyval';
 import { StorageError } from '../errors.js';
 import type { StorageKind } from '../types.js';
 
@@ -16,6 +17,8 @@ export type OpenedDb = {
   storage: StorageKind;
   exportImage: () => Uint8Array;
   release: () => void;
+  /** For snapshot storage: saves the committed image; a write resolves only after it. */
+  persist?: () => Promise<void>;
 };
 
 /** True where this thread can hold OPFS sync access handles (dedicated workers). */
@@ -60,6 +63,40 @@ export async function openOpfs(name: string): Promise<OpenedDb> {
   };
 }
 
+/** True where IndexedDB exists (every browser thread; not Node). */
+export function hasIndexedDb(): boolean {
+  return typeof indexedDB !== 'undefined';
+}
+
+let images: UseStore | undefined;
+
+/**
+ * The IndexedDB fallback: an in-memory database loaded from, and saved as a
+ * whole image to, IndexedDB. Group commit keeps one save per batch.
+ */
+export async function openIdb(name: string): Promise<OpenedDb> {
+  const sqlite3 = await loadSqlite();
+  images ??= createStore('flowstore', 'images');
+  const key = `db:${name}`;
+  const image = await idbGet<Uint8Array>(key, images);
+  const db = new sqlite3.oo1.DB(':memory:', 'c');
+  if (image && image.byteLength > 0) {
+    const p = sqlite3.wasm.allocFromTypedArray(image);
+    const { SQLITE_DESERIALIZE_FREEONCLOSE, SQLITE_DESERIALIZE_RESIZEABLE } = sqlite3.capi;
+    const rc = sqlite3.capi.sqlite3_deserialize(db, 'main', p, image.byteLength, image.byteLength, SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+    db.checkRc(rc);
+  }
+  db.exec('PRAGMA foreign_keys = ON');
+  const exportImage = () => sqlite3.capi.sqlite3_js_db_export(db);
+  return {
+    db,
+    storage: 'idb',
+    exportImage,
+    release: () => {},
+    persist: () => idbSet(key, exportImage(), images),
+  };
+}
+
 /** An in-memory database: volatile, private to this engine. */
 export async function openMemory(): Promise<OpenedDb> {
   const sqlite3 = await loadSqlite();
@@ -69,18 +106,21 @@ export async function openMemory(): Promise<OpenedDb> {
 }
 
 /**
- * Durability settings, chosen by measurement (README, Durability): a rollback
- * journal kept between commits (PERSIST) with synchronous=FULL, so every
- * resolved write survives a crash; exclusive locking since one engine owns
- * the file.
+ * Durability settings, chosen by measurement (README, Durability; `npm run
+ * bench:journal`): WAL with synchronous=FULL syncs the log on every commit, so
+ * a resolved write survives a crash, at about half the cost per commit of the
+ * rollback journals. opfs-sahpool has no shared memory, so WAL needs exclusive
+ * locking; one engine owns the files anyway.
  */
 function configure(db: Database): void {
   db.exec(`
     PRAGMA locking_mode = EXCLUSIVE;
-    PRAGMA journal_mode = PERSIST;
+    PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
     PRAGMA foreign_keys = ON;
   `);
+  const mode = db.selectValue('PRAGMA journal_mode');
+  if (mode !== 'wal') throw new Error(`SQLite refused WAL mode on OPFS (journal_mode is ${String(mode)}).`);
 }
 
 /** A VFS- and directory-safe name for a database name of any characters. */

@@ -2,11 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, openStore, type Store } from '../../src/index.js';
 import { uniqueName } from '../backends.js';
 
-// Real worker, real OPFS: a new openStore starts a new worker that reopens the files.
-describe('durability on OPFS', () => {
+// Real worker, real storage: a new openStore starts a new worker that reopens the files.
+describe.each(['opfs', 'idb'] as const)('durability on %s', (storage) => {
   const open: Store[] = [];
   const reopen = async (name: string) => {
-    const store = await openStore({ name, storage: 'opfs' });
+    const store = await openStore({ name, storage });
     open.push(store);
     return store;
   };
@@ -14,10 +14,16 @@ describe('durability on OPFS', () => {
     await Promise.all(open.splice(0).map((s) => s.close()));
   });
 
-  it('picks OPFS under storage "auto"', async () => {
-    const store = await reopen(uniqueName('auto'));
-    expect(store.storage).toBe('opfs');
+  it('says which storage it uses and leads', async () => {
+    const store = await reopen(uniqueName('kind'));
+    expect(store.storage).toBe(storage);
     expect(store.role).toBe('leader');
+  });
+
+  it('picks OPFS under storage "auto"', async () => {
+    const store = await openStore({ name: uniqueName('auto') });
+    open.push(store);
+    expect(store.storage).toBe('opfs');
   });
 
   it('keeps outputs, globals and records across close and reopen in a new worker', async () => {
@@ -50,6 +56,24 @@ describe('durability on OPFS', () => {
     expect(await second.inspect('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
   });
 
+  it('rolls back a batch cut off by a crash mid-transaction: all of it or none of it', async () => {
+    const name = uniqueName('midtx');
+    const first = await reopen(name);
+    await first.outputs.put('r', 'base', 1);
+    // One batch of 20,000 puts; the worker is killed while it is (most likely) still writing it.
+    const batch = Array.from({ length: 20_000 }, (_, i) => first.outputs.put('big', `n${i}`, 'x'.repeat(200)).then(() => true, () => false));
+    await new Promise((r) => setTimeout(r, 0));
+    await first.simulateCrash();
+    const resolved = (await Promise.all(batch)).filter(Boolean).length;
+
+    const second = await reopen(name);
+    expect(await second.inspect('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    expect(await second.outputs.get('r', 'base')).toBe(1);
+    const kept = (await second.outputs.keys('big')).length;
+    expect([0, 20_000]).toContain(kept);
+    expect(kept).toBeGreaterThanOrEqual(resolved); // nothing that resolved was lost
+  });
+
   it('reopens a database that crashed before any write', async () => {
     const name = uniqueName('crash-empty');
     const first = await reopen(name);
@@ -58,10 +82,23 @@ describe('durability on OPFS', () => {
     expect(await second.outputs.get('r', 'n')).toBeUndefined();
   });
 
-  it('keeps databases of different names apart on OPFS', async () => {
+  it('keeps databases of different names apart', async () => {
     const a = await reopen(uniqueName('iso'));
     const b = await reopen(uniqueName('iso'));
     await a.outputs.put('r', 'n', 'only in a');
     expect(await b.outputs.get('r', 'n')).toBeUndefined();
+  });
+});
+
+describe('journal on OPFS', () => {
+  it('runs WAL with synchronous FULL and exclusive locking', async () => {
+    const store = await openStore({ name: uniqueName('wal'), storage: 'opfs' });
+    try {
+      expect(await store.inspect('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      expect(await store.inspect('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
+      expect(await store.inspect('PRAGMA locking_mode')).toEqual([{ locking_mode: 'exclusive' }]);
+    } finally {
+      await store.close();
+    }
   });
 });
