@@ -1,6 +1,39 @@
+import { ValidationError } from './errors.js';
+import { NoticeWaiter } from './notice-waiter.js';
 import type { Store } from './store.js';
+import type {
+  Frame,
+  FrameInput,
+  FrameMode,
+  StreamAttemptOptions,
+  StreamFollowOptions,
+  StreamPage,
+  StreamReadOptions,
+  StreamSummary,
+  StreamTailOptions,
+  StreamVisibility,
+} from './types.js';
+import { assertId, assertInt, assertJson, describe } from './validate.js';
+import { streamKey } from './stream-key.js';
+import type { AppendMode } from './worker/ops/streams.js';
 
-/** Per-(stream, attempt) frame logs with blocking tails. */
+const DEFAULT_LIMIT = 1000;
+const MAX_LIMIT = 10_000;
+const FOLLOW_PAGE = 500;
+/**
+ * Notices can be lost (BroadcastChannel does not buffer, a tab may be
+ * frozen), so a waiter also re-checks the database this often while nothing
+ * wakes it. This bounds the delay a lost notice can cause.
+ */
+const SAFETY_RECHECK_MS = 1500;
+
+/**
+ * Per-(stream, attempt) frame logs: append, read, blocking tail, follow,
+ * JSON-merge-patch summaries, best-effort frames, close. seq starts at 1 for
+ * each (stream, attempt). Waiting readers are woken by the change notices
+ * that every commit sends (key `JSON.stringify([stream, attempt])`), in any
+ * tab or worker of the origin.
+ */
 export class Streams {
   readonly #store: Store;
 
@@ -13,4 +46,204 @@ export class Streams {
   get store(): Store {
     return this.#store;
   }
+
+  /**
+   * Appends a frame to (stream, attempt) and resolves with it once committed.
+   * A 'summary' frame's data is an RFC 7396 merge patch applied to the
+   * attempt's summary document in the same transaction; it is stored in the
+   * log as well.
+   * @throws ValidationError for an empty stream name, a bad attempt or mode,
+   *   data that is not JSON (or bytes in summary mode), or a closed attempt;
+   *   nothing is written.
+   */
+  async append(stream: string, frame: FrameInput, opts: StreamAttemptOptions = {}): Promise<Frame> {
+    assertId(stream, 'stream');
+    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+      throw new ValidationError(`a frame must be an object like { kind, data, mode }, got ${describe(frame)}`, 'frame');
+    }
+    const attempt = attemptOf(opts);
+    const kind = frame.kind ?? 'event';
+    assertId(kind, 'frame.kind');
+    const [mode, frameMode] = modeOf(frame.mode);
+    const data = frame.data;
+    if (data instanceof Uint8Array) {
+      if (mode === 'summary') throw new ValidationError('a summary frame holds a JSON merge patch, so its data cannot be bytes', 'frame.data');
+    } else {
+      assertJson(data, 'frame.data');
+    }
+    const { seq, at } = await this.#store.rpc.call('streams.append', stream, attempt, kind, data, mode);
+    return { stream, attempt, seq, kind, data, mode: frameMode, at };
+  }
+
+  /**
+   * The frames of (stream, attempt) with seq in [from, to] (both inclusive),
+   * ascending, at most `limit`. Never waits. Expired best-effort frames are left out.
+   * `closedAt` is set once the attempt was closed.
+   */
+  async read(stream: string, opts: StreamReadOptions = {}): Promise<StreamPage> {
+    assertId(stream, 'stream');
+    const attempt = attemptOf(opts);
+    const from = opts.from ?? '-';
+    const to = opts.to ?? '+';
+    if (from !== '-') assertInt(from, 'from');
+    if (to !== '+') assertInt(to, 'to');
+    const limit = limitOf(opts.limit);
+    return this.#store.rpc.call('streams.read', stream, attempt, from === '-' ? 0 : from, to === '+' ? Number.MAX_SAFE_INTEGER : to, limit);
+  }
+
+  /**
+   * The frames with seq greater than `after`, ascending, at most `limit`.
+   * If there are none yet, waits up to `blockMs` for the first one: it is
+   * woken by change notices, not by polling, and re-checks the database on
+   * each wake. Resolves `{ frames: [] }` when the time runs out, and at once
+   * with `closedAt` if the attempt is (or becomes) closed.
+   * @throws ValidationError for an open cursor (`after: '-'` or `'+'`) or a bad option.
+   * @throws DOMException named 'AbortError' when `signal` aborts while waiting.
+   */
+  async tail(stream: string, opts: StreamTailOptions): Promise<StreamPage> {
+    assertId(stream, 'stream');
+    if (typeof opts !== 'object' || opts === null) throw new ValidationError('tail() takes an options object with an `after` seq', 'opts');
+    const attempt = attemptOf(opts);
+    const after = afterOf(opts.after);
+    const blockMs = opts.blockMs ?? 0;
+    assertInt(blockMs, 'blockMs');
+    const limit = limitOf(opts.limit);
+    const visibility = visibilityOf(opts.visibility);
+    const signal = signalOf(opts.signal);
+    if (signal?.aborted) throw abortError();
+
+    const peek = () => this.#store.rpc.call('streams.tail', stream, attempt, after, limit, visibility);
+    if (blockMs === 0) return peek();
+    // Subscribe before the first check, so a commit between check and wait still wakes us.
+    const waiter = this.#waiter(stream, attempt, signal);
+    const deadline = performance.now() + blockMs;
+    try {
+      for (;;) {
+        const result = await peek();
+        if (result.frames.length > 0 || result.closedAt !== undefined) return result;
+        const left = deadline - performance.now();
+        if (left <= 0) return { frames: [] };
+        const noticed = await waiter.wait(Math.min(left, SAFETY_RECHECK_MS));
+        if (signal?.aborted) throw abortError();
+        if (!noticed && left <= SAFETY_RECHECK_MS) return { frames: [] };
+      }
+    } finally {
+      waiter.dispose();
+    }
+  }
+
+  /**
+   * Yields every frame of (stream, attempt) with seq greater than `after`, in
+   * order, each once, waiting for new ones as they are appended. Ends after
+   * the last frame once the attempt is closed, when `signal` aborts, or when
+   * the loop breaks (its listener is released then).
+   * @throws ValidationError at once for a bad stream name or option.
+   */
+  follow(stream: string, opts: StreamFollowOptions = {}): AsyncIterable<Frame> {
+    assertId(stream, 'stream');
+    const attempt = attemptOf(opts);
+    const after = afterOf(opts.after ?? 0);
+    const signal = signalOf(opts.signal);
+    return this.#follow(stream, attempt, after, signal);
+  }
+
+  /**
+   * The summary of (stream, attempt): the merge of every summary frame's
+   * patch, with how many were applied. Undefined until the first summary frame.
+   */
+  async summary(stream: string, opts: StreamAttemptOptions = {}): Promise<StreamSummary | undefined> {
+    assertId(stream, 'stream');
+    return this.#store.rpc.call('streams.summary', stream, attemptOf(opts));
+  }
+
+  /**
+   * Closes (stream, attempt): later appends fail with ValidationError, readers
+   * see `closedAt`, waiting tails return and follows end. Closing again is a
+   * no-op that keeps the first closedAt.
+   */
+  async close(stream: string, opts: StreamAttemptOptions = {}): Promise<void> {
+    assertId(stream, 'stream');
+    await this.#store.rpc.call('streams.close', stream, attemptOf(opts));
+  }
+
+  async *#follow(stream: string, attempt: number, after: number, signal: AbortSignal | undefined): AsyncGenerator<Frame, void, undefined> {
+    const waiter = this.#waiter(stream, attempt, signal);
+    let cursor = after;
+    try {
+      while (!signal?.aborted) {
+        const page = await this.#store.rpc.call('streams.tail', stream, attempt, cursor, FOLLOW_PAGE, 'all');
+        for (const frame of page.frames) {
+          if (signal?.aborted) return;
+          cursor = frame.seq;
+          yield frame;
+        }
+        if (page.frames.length === FOLLOW_PAGE) continue;
+        // The page and closedAt come from one transaction: closed and short means drained.
+        if (page.closedAt !== undefined) return;
+        await waiter.wait(SAFETY_RECHECK_MS);
+      }
+    } finally {
+      waiter.dispose();
+    }
+  }
+
+  #waiter(stream: string, attempt: number, signal: AbortSignal | undefined): NoticeWaiter {
+    const key = streamKey(stream, attempt);
+    return new NoticeWaiter(this.#store.feed, (c) => c.module === 'streams' && c.key === key, signal);
+  }
+}
+
+function attemptOf(opts: StreamAttemptOptions | undefined): number {
+  if (typeof opts !== 'object' || opts === null) throw new ValidationError(`options must be an object, got ${describe(opts)}`, 'opts');
+  const attempt = opts.attempt ?? 0;
+  assertInt(attempt, 'attempt');
+  return attempt;
+}
+
+function afterOf(after: unknown): number {
+  if (after === '-' || after === '+') {
+    throw new ValidationError(`after must be a seq number; the open cursor ${JSON.stringify(after)} is not allowed here (use 0 for all frames)`, 'after');
+  }
+  assertInt(after, 'after');
+  return after;
+}
+
+function limitOf(limit: unknown): number {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  assertInt(limit, 'limit', 1, MAX_LIMIT);
+  return limit;
+}
+
+function visibilityOf(visibility: unknown): StreamVisibility {
+  if (visibility === undefined) return 'all';
+  if (visibility !== 'all' && visibility !== 'durable') {
+    throw new ValidationError(`visibility must be 'all' or 'durable', got ${describe(visibility)}`, 'visibility');
+  }
+  return visibility;
+}
+
+function modeOf(mode: unknown): [AppendMode, FrameMode] {
+  if (mode === undefined || mode === 'durable') return ['durable', 'durable'];
+  if (mode === 'summary') return ['summary', 'summary'];
+  if (typeof mode === 'object' && mode !== null && !Array.isArray(mode)) {
+    const ttlMs = (mode as { ttlMs?: unknown }).ttlMs;
+    if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+      throw new ValidationError(`a best-effort frame needs ttlMs, a positive number of milliseconds, got ${describe(ttlMs)}`, 'frame.mode.ttlMs');
+    }
+    return [{ ttlMs }, 'best-effort'];
+  }
+  throw new ValidationError(`mode must be 'durable', 'summary' or { ttlMs }, got ${describe(mode)}`, 'frame.mode');
+}
+
+function signalOf(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  const s = signal as Partial<AbortSignal> | null;
+  if (typeof s !== 'object' || s === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function') {
+    throw new ValidationError('signal must be an AbortSignal', 'signal');
+  }
+  return signal as AbortSignal;
+}
+
+function abortError(): DOMException {
+  return new DOMException('The wait for stream frames was aborted.', 'AbortError');
 }

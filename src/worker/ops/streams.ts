@@ -1,2 +1,156 @@
-/** Per-(stream, attempt) frame logs. */
-export const streamsOps = {};
+import { ValidationError } from '../../errors.js';
+import { streamKey } from '../../stream-key.js';
+import type { Frame, FrameMode, Json, StreamPage, StreamSummary, StreamVisibility } from '../../types.js';
+import { mergePatch } from '../merge-patch.js';
+import type { SqlRow, Tx } from '../tx.js';
+
+/** How a frame is appended, once the facade has checked it. */
+export type AppendMode = 'durable' | 'summary' | { ttlMs: number };
+
+/** What the engine reports for an append; the facade builds the Frame from it and its own input. */
+export type Appended = { seq: number; at: number };
+
+const FRAME_COLUMNS = 'seq, kind, data, mode, at';
+const PURGE_EVERY_MS = 1000;
+const PURGE_BATCH = 500;
+
+// Expired best-effort frames are deleted by later appends, at most once a second per engine.
+const nextPurge = new WeakMap<Tx, number>();
+
+/** Per-(stream, attempt) frame logs. The facade validates arguments and does the waiting. */
+export const streamsOps = {
+  'streams.append'(tx: Tx, stream: string, attempt: number, kind: string, data: Json | Uint8Array, mode: AppendMode): Appended {
+    const at = tx.now();
+    // One statement creates the attempt or bumps its counter; a throw below rolls it back with the savepoint.
+    const head = tx.get(
+      `INSERT INTO stream_attempts (stream, attempt, last_seq) VALUES (?, ?, 1)
+       ON CONFLICT (stream, attempt) DO UPDATE SET last_seq = last_seq + 1
+       RETURNING id, last_seq, closed_at`,
+      [stream, attempt],
+    )!;
+    if (head.closed_at !== null) {
+      throw new ValidationError(
+        `stream ${JSON.stringify(stream)} attempt ${attempt} was closed, so it takes no more frames; append to another attempt instead`,
+        'stream',
+      );
+    }
+    const attemptId = head.id as number;
+    const seq = Number(head.last_seq);
+    const stored = data instanceof Uint8Array ? data : JSON.stringify(data);
+    let frameMode: FrameMode = 'durable';
+    let expiresAt: number | null = null;
+    if (mode === 'summary') {
+      frameMode = 'summary';
+      applySummary(tx, attemptId, data as Json, at);
+    } else if (typeof mode === 'object') {
+      frameMode = 'best-effort';
+      expiresAt = Math.ceil(at + mode.ttlMs);
+    }
+    tx.run('INSERT INTO stream_frames (attempt_id, seq, kind, data, mode, at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      attemptId,
+      seq,
+      kind,
+      stored,
+      frameMode,
+      at,
+      expiresAt,
+    ]);
+    purgeExpired(tx, at);
+    tx.changed('streams', streamKey(stream, attempt), seq);
+    return { seq, at };
+  },
+
+  'streams.read'(tx: Tx, stream: string, attempt: number, from: number, to: number, limit: number): StreamPage {
+    const head = attemptHead(tx, stream, attempt);
+    if (!head) return { frames: [] };
+    const rows = tx.all(
+      `SELECT ${FRAME_COLUMNS} FROM stream_frames
+       WHERE attempt_id = ? AND seq >= ? AND seq <= ? AND (expires_at IS NULL OR expires_at > ?)
+       ORDER BY seq LIMIT ?`,
+      [head.id, from, to, tx.now(), limit],
+    );
+    return page(stream, attempt, rows, head.closedAt);
+  },
+
+  'streams.tail'(tx: Tx, stream: string, attempt: number, after: number, limit: number, visibility: StreamVisibility): StreamPage {
+    const head = attemptHead(tx, stream, attempt);
+    if (!head) return { frames: [] };
+    const rows =
+      visibility === 'durable'
+        ? tx.all(
+            `SELECT ${FRAME_COLUMNS} FROM stream_frames
+             WHERE attempt_id = ? AND seq > ? AND expires_at IS NULL ORDER BY seq LIMIT ?`,
+            [head.id, after, limit],
+          )
+        : tx.all(
+            `SELECT ${FRAME_COLUMNS} FROM stream_frames
+             WHERE attempt_id = ? AND seq > ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY seq LIMIT ?`,
+            [head.id, after, tx.now(), limit],
+          );
+    return page(stream, attempt, rows, head.closedAt);
+  },
+
+  'streams.summary'(tx: Tx, stream: string, attempt: number): StreamSummary | undefined {
+    const row = tx.get(
+      `SELECT summary, summary_version, summary_first_at, summary_updated_at FROM stream_attempts
+       WHERE stream = ? AND attempt = ? AND summary_version > 0`,
+      [stream, attempt],
+    );
+    if (!row) return undefined;
+    return {
+      doc: JSON.parse(row.summary as string) as Json,
+      version: Number(row.summary_version),
+      firstAppliedAt: Number(row.summary_first_at),
+      lastUpdatedAt: Number(row.summary_updated_at),
+    };
+  },
+
+  /** Closing twice keeps the first closedAt. */
+  'streams.close'(tx: Tx, stream: string, attempt: number): void {
+    const changed = tx.run(
+      `INSERT INTO stream_attempts (stream, attempt, last_seq, closed_at) VALUES (?, ?, 0, ?)
+       ON CONFLICT (stream, attempt) DO UPDATE SET closed_at = excluded.closed_at WHERE closed_at IS NULL`,
+      [stream, attempt, tx.now()],
+    );
+    if (changed > 0) tx.changed('streams', streamKey(stream, attempt));
+  },
+};
+
+function attemptHead(tx: Tx, stream: string, attempt: number): { id: number; closedAt: number | undefined } | undefined {
+  const row = tx.get('SELECT id, closed_at FROM stream_attempts WHERE stream = ? AND attempt = ?', [stream, attempt]);
+  if (!row) return undefined;
+  return { id: row.id as number, closedAt: row.closed_at === null ? undefined : Number(row.closed_at) };
+}
+
+function page(stream: string, attempt: number, rows: SqlRow[], closedAt: number | undefined): StreamPage {
+  const frames = rows.map((row): Frame => ({
+    stream,
+    attempt,
+    seq: Number(row.seq),
+    kind: row.kind as string,
+    data: typeof row.data === 'string' ? (JSON.parse(row.data) as Json) : (row.data as Uint8Array),
+    mode: row.mode as FrameMode,
+    at: Number(row.at),
+  }));
+  return closedAt === undefined ? { frames } : { frames, closedAt };
+}
+
+function applySummary(tx: Tx, attemptId: number, patch: Json, at: number): void {
+  const row = tx.get('SELECT summary FROM stream_attempts WHERE id = ?', [attemptId])!;
+  const current = row.summary === null ? undefined : (JSON.parse(row.summary as string) as Json);
+  tx.run(
+    `UPDATE stream_attempts SET summary = ?, summary_version = summary_version + 1,
+       summary_first_at = coalesce(summary_first_at, ?), summary_updated_at = ? WHERE id = ?`,
+    [JSON.stringify(mergePatch(current ?? {}, patch)), at, at, attemptId],
+  );
+}
+
+function purgeExpired(tx: Tx, now: number): void {
+  if (now < (nextPurge.get(tx) ?? 0)) return;
+  nextPurge.set(tx, now + PURGE_EVERY_MS);
+  tx.run(
+    `DELETE FROM stream_frames WHERE id IN
+       (SELECT id FROM stream_frames WHERE expires_at <= ? LIMIT ${PURGE_BATCH})`,
+    [now],
+  );
+}
