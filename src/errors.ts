@@ -28,8 +28,11 @@ export class AlreadyExistsError extends StoreError {
 
 /** The id, key or name asked for does not exist. */
 export class NotFoundError extends StoreError {
-  constructor(message: string) {
+  /** Index of the failing operation, for `table.batch`. */
+  readonly index: number | undefined;
+  constructor(message: string, index?: number) {
     super('NOT_FOUND', message);
+    this.index = index;
   }
 }
 
@@ -57,13 +60,16 @@ function describeValidation(reason: string, path?: string, index?: number): stri
 export class AmbiguousIdError extends StoreError {
   readonly prefix: string;
   readonly candidates: string[];
-  constructor(prefix: string, candidates: string[]) {
+  /** Index of the failing operation, for `table.batch`. */
+  readonly index: number | undefined;
+  constructor(prefix: string, candidates: string[], index?: number) {
     super(
       'AMBIGUOUS_ID',
-      `The id prefix "${prefix}" matches ${candidates.length} rows (${candidates.join(', ')}); give more characters of the id.`,
+      `${index === undefined ? '' : `Operation ${index} of the batch failed: `}The id prefix "${prefix}" matches ${candidates.length} rows (${candidates.join(', ')}); give more characters of the id.`,
     );
     this.prefix = prefix;
     this.candidates = candidates;
+    this.index = index;
   }
 }
 
@@ -127,13 +133,13 @@ export function decodeError(wire: WireError): Error {
       err = new AlreadyExistsError(wire.message);
       break;
     case 'NOT_FOUND':
-      err = new NotFoundError(wire.message);
+      err = new NotFoundError(wire.message, f.index as number | undefined);
       break;
     case 'VALIDATION':
       err = new ValidationError(f.reason as string, f.path as string | undefined, f.index as number | undefined);
       break;
     case 'AMBIGUOUS_ID':
-      err = new AmbiguousIdError(f.prefix as string, f.candidates as string[]);
+      err = new AmbiguousIdError(f.prefix as string, f.candidates as string[], f.index as number | undefined);
       break;
     case 'STORAGE_FULL':
       err = new StorageFullError(wire.message);

@@ -5,8 +5,8 @@ export { Outputs } from './outputs.js';
 export { Globals } from './globals.js';
 export { Records } from './records.js';
 export { Streams } from './streams.js';
-export { Table } from './table.js';
-export type { TableSchema } from './table.js';
+export { Table, TableAliases } from './table.js';
+export type { Alias, AliasDefinition, BatchOp, Condition, FieldSpec, FieldType, ListQuery, Operators, Param, Patch, Row, TableSchema, UpdateMode, Where } from './table.js';
 export {
   StoreError,
   AlreadyExistsError,

@@ -1,14 +1,44 @@
+import { ValidationError } from './errors.js';
 import type { Store } from './store.js';
+import { TableAliases } from './table-aliases.js';
+import { normalizeQuery, normalizeWhere, type ListQuery, type Where } from './table-query.js';
+import {
+  assertTableName,
+  checkData,
+  checkPatch,
+  checkSchema,
+  isPlainObject,
+  withOpIndex,
+  type BatchOp,
+  type Patch,
+  type Row,
+  type TableSchema,
+  type UpdateMode,
+} from './table-schema.js';
 import type { JsonObject } from './types.js';
+import { assertId, describe } from './validate.js';
 
-/** A table's schema. */
-export type TableSchema = {
-  fields: Record<string, { type: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array'; required?: boolean }>;
-};
+export { TableAliases } from './table-aliases.js';
+export type { BatchOp, FieldSpec, FieldType, Patch, Row, TableSchema, UpdateMode } from './table-schema.js';
+export type { Alias, AliasDefinition, Condition, ListQuery, Operators, Param, Where } from './table-query.js';
 
-/** Schema-checked rows of one named table. */
+/**
+ * Schema-checked rows of one named table. Every method that takes an id also
+ * takes a unique prefix of one (case-sensitive): no match is a NotFoundError,
+ * two or more an AmbiguousIdError listing every candidate.
+ *
+ * Schemas and old rows: opening a table again with a different schema works
+ * for new writes (creates, replaces and merged documents are checked against
+ * the schema this Table was opened with), but existing rows are not rewritten
+ * or re-checked: they come back as they were stored, and a merge into one
+ * must leave the whole row valid under the new schema. Indexes named by a
+ * schema are created if missing; indexes of earlier schemas are kept.
+ */
 export class Table<T extends JsonObject = JsonObject> {
+  /** The table's name. */
   readonly name: string;
+  /** Saved queries of this table. */
+  readonly aliases: TableAliases<T>;
   readonly #store: Store;
   readonly #schema: TableSchema;
 
@@ -17,15 +47,128 @@ export class Table<T extends JsonObject = JsonObject> {
     this.#store = store;
     this.name = name;
     this.#schema = schema;
+    this.aliases = new TableAliases<T>(store, name, schema);
   }
 
-  /** @internal */
-  get internals(): { store: Store; schema: TableSchema; sample?: T } {
-    return { store: this.#store, schema: this.#schema };
+  /**
+   * Stores a new row durably and returns it: a fresh UUID v4 id, and
+   * createdAt = updatedAt = now (epoch ms).
+   * @throws ValidationError naming the field if `data` does not fit the schema; nothing is written.
+   */
+  async create(data: T): Promise<Row<T>> {
+    checkData(this.#schema, data);
+    return (await this.#store.rpc.call('tables.create', this.name, this.#schema, data)) as Row<T>;
+  }
+
+  /** The row with this id or unique id prefix. @throws NotFoundError @throws AmbiguousIdError */
+  async get(idOrPrefix: string): Promise<Row<T>> {
+    assertId(idOrPrefix, 'id');
+    return (await this.#store.rpc.call('tables.get', this.name, idOrPrefix)) as Row<T>;
+  }
+
+  /**
+   * A page of rows matching `where`, newest first by default; rows created in
+   * the same millisecond keep their insertion order. Filtering and sorting
+   * run in SQLite, on an index where the schema declares one.
+   * @throws ValidationError for an unknown field or operator, an operand of
+   *   the wrong type, a limit that is not a whole number from 1 to 1000
+   *   (0, negative and larger limits are refused, not clamped), or a negative offset.
+   */
+  async list(query?: ListQuery<T>): Promise<Row<T>[]> {
+    normalizeQuery(this.#schema, query);
+    return (await this.#store.rpc.call('tables.list', this.name, this.#schema, query)) as Row<T>[];
+  }
+
+  /** How many rows match `where` (all rows without it). @throws ValidationError as for list() */
+  async count(where?: Where<T>): Promise<number> {
+    normalizeWhere(this.#schema, where);
+    return this.#store.rpc.call('tables.count', this.name, this.#schema, where);
+  }
+
+  /**
+   * Changes a row and returns it as stored; updatedAt strictly increases on
+   * every update, createdAt is kept. By default `patch` is an RFC 7396 merge,
+   * shallow: absent fields are kept, null deletes an optional field, nested
+   * objects are replaced whole, and the merged row must fit the schema. With
+   * `mode: 'replace'` the data replaces the old row entirely.
+   * @throws NotFoundError @throws AmbiguousIdError
+   * @throws ValidationError for a patch that is not an object (path "(root)"),
+   *   a null on a required field, or a result that does not fit the schema; nothing is written.
+   */
+  async update(idOrPrefix: string, patch: Patch<T>, opts?: { mode?: 'merge' }): Promise<Row<T>>;
+  async update(idOrPrefix: string, data: T, opts: { mode: 'replace' }): Promise<Row<T>>;
+  async update(idOrPrefix: string, patch: Patch<T> | T, opts?: { mode?: UpdateMode }): Promise<Row<T>> {
+    assertId(idOrPrefix, 'id');
+    const mode = updateMode(opts);
+    checkChange(this.#schema, patch, mode);
+    return (await this.#store.rpc.call('tables.update', this.name, this.#schema, idOrPrefix, patch as JsonObject, mode)) as Row<T>;
+  }
+
+  /** Deletes a row. @throws NotFoundError (also for a row already deleted) @throws AmbiguousIdError */
+  async delete(idOrPrefix: string): Promise<void> {
+    assertId(idOrPrefix, 'id');
+    await this.#store.rpc.call('tables.delete', this.name, idOrPrefix);
+  }
+
+  /**
+   * Applies creates, updates and deletes in order, atomically: if any fails,
+   * none is applied and the error (ValidationError, NotFoundError or
+   * AmbiguousIdError) carries the failing operation's `index`. Resolves with
+   * one result per operation: the row, or null for a delete.
+   */
+  async batch(ops: BatchOp<T>[]): Promise<Array<Row<T> | null>> {
+    if (!Array.isArray(ops)) throw new ValidationError(`batch() takes a list of operations, got ${describe(ops)}`, 'ops');
+    ops.forEach((op, i) => {
+      try {
+        checkOp(this.#schema, op);
+      } catch (err) {
+        throw withOpIndex(err, i);
+      }
+    });
+    if (ops.length === 0) return [];
+    return (await this.#store.rpc.call('tables.batch', this.name, this.#schema, ops as BatchOp[])) as Array<Row<T> | null>;
   }
 }
 
-/** Opens table `name` with `schema` on `store`. */
+function updateMode(opts: unknown): UpdateMode {
+  if (opts === undefined) return 'merge';
+  if (!isPlainObject(opts)) throw new ValidationError(`update() options must be an object like { mode: 'replace' }, got ${describe(opts)}`, 'opts');
+  const mode = opts.mode ?? 'merge';
+  if (mode !== 'merge' && mode !== 'replace') throw new ValidationError(`mode must be 'merge' or 'replace', got ${describe(mode)}`, 'mode');
+  return mode;
+}
+
+function checkChange(schema: TableSchema, patch: unknown, mode: UpdateMode): void {
+  if (mode === 'replace') checkData(schema, patch);
+  else checkPatch(schema, patch);
+}
+
+function checkOp(schema: TableSchema, op: unknown): void {
+  if (!isPlainObject(op)) throw new ValidationError(`an operation must be an object like { op: 'create', data }, got ${describe(op)}`, 'op');
+  switch (op.op) {
+    case 'create':
+      checkData(schema, op.data);
+      return;
+    case 'update':
+      assertId(op.id, 'id');
+      checkChange(schema, op.patch, updateMode({ mode: op.mode }));
+      return;
+    case 'delete':
+      assertId(op.id, 'id');
+      return;
+    default:
+      throw new ValidationError(`op must be 'create', 'update' or 'delete', got ${describe(op.op)}`, 'op');
+  }
+}
+
+/**
+ * Opens table `name` on `store`: checks the name and schema, creates the
+ * table and the schema's indexes if missing.
+ * @throws ValidationError for a name that is not a plain identifier or a malformed schema.
+ */
 export async function openTable<T extends JsonObject>(store: Store, name: string, schema: TableSchema): Promise<Table<T>> {
-  return new Table<T>(store, name, schema);
+  assertTableName(name);
+  const clean = checkSchema(schema);
+  await store.rpc.call('tables.open', name, clean);
+  return new Table<T>(store, name, clean);
 }

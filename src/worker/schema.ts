@@ -9,6 +9,15 @@ const migrations: string[] = [
   CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
   INSERT INTO meta (key, value) VALUES ('version', 0);
 
+  -- Replies to calls forwarded by follower tabs, so a call retried on a new
+  -- leader after a hand-over is applied once and answered with its first result.
+  CREATE TABLE applied_calls (
+    key TEXT PRIMARY KEY,
+    reply TEXT NOT NULL,
+    at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX applied_calls_by_age ON applied_calls (at);
+
   CREATE TABLE outputs (
     seq INTEGER PRIMARY KEY,
     run_id TEXT NOT NULL,
@@ -38,9 +47,54 @@ const migrations: string[] = [
   CREATE INDEX records_by_producer ON records (producer, seq);
   `,
   // 2: streams (frames, per-attempt state and summaries)
-  `SELECT 1;`,
-  // 3: tables (rows of every named table, saved queries)
-  `SELECT 1;`,
+  `
+  CREATE TABLE stream_attempts (
+    id INTEGER PRIMARY KEY,
+    stream TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL, -- a counter, so a purged best-effort frame's seq is never reused
+    closed_at INTEGER,
+    summary TEXT,
+    summary_version INTEGER NOT NULL DEFAULT 0,
+    summary_first_at INTEGER,
+    summary_updated_at INTEGER,
+    UNIQUE (stream, attempt)
+  ) STRICT;
+
+  CREATE TABLE stream_frames (
+    id INTEGER PRIMARY KEY,
+    attempt_id INTEGER NOT NULL REFERENCES stream_attempts (id),
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    data ANY NOT NULL, -- TEXT holds JSON, BLOB holds bytes
+    mode TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    expires_at INTEGER,
+    UNIQUE (attempt_id, seq)
+  ) STRICT;
+  CREATE INDEX stream_frames_by_expiry ON stream_frames (expires_at) WHERE expires_at IS NOT NULL;
+  `,
+  // 3: tables. Each table's rows get their own SQLite table when it is first
+  // opened (see worker/table-sql.ts); here are what all tables share.
+  `
+  CREATE TABLE tables_catalog (
+    name TEXT PRIMARY KEY,
+    schema TEXT NOT NULL, -- the schema it was last opened with
+    created_at INTEGER NOT NULL,
+    schema_at INTEGER NOT NULL -- when that schema was first used
+  ) STRICT;
+
+  CREATE TABLE tables_aliases (
+    tbl TEXT NOT NULL,
+    name TEXT NOT NULL,
+    where_json TEXT NOT NULL,
+    row_limit INTEGER,
+    description TEXT,
+    params TEXT, -- JSON list of parameter names; NULL when it takes none
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tbl, name)
+  ) STRICT;
+  `,
 ];
 
 /** Brings the database to the newest schema, in one transaction. */
