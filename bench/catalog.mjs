@@ -1,0 +1,77 @@
+// What the bench measures and how its figures compare: one place to read the whole benchmark.
+
+/** Sequential/concurrent calls per figure in scenarios 1–3 and 8. */
+export const N = 1000;
+/** Rows and frames per figure in scenarios 6 and 7. */
+export const BIG_N = 10_000;
+/** Rows the filtered list of scenario 6 scans. */
+export const TABLE_ROWS = 100_000;
+
+/** Every figure: its scenario, its label, and how many operations it covers (for the per-op column). */
+export const metrics = {
+  'put.seq': { s: 1, label: '1,000 awaited `outputs.put`', ops: N },
+  'idb.set.seq': { s: 1, label: '1,000 awaited idb-keyval `set`', ops: N },
+  'idb.set.seq.strict': { s: 1, label: "1,000 awaited idb-keyval `set`, durability 'strict' (info)", ops: N },
+  'raw.seq': { s: 1, label: 'raw SQLite worker, 1,000 awaited one-row transactions (info)', ops: N },
+  'put.concurrent': { s: 2, label: '1,000 concurrent `outputs.put` (one `Promise.all`)', ops: N },
+  'idb.setMany': { s: 2, label: 'idb-keyval `setMany` of 1,000', ops: N },
+  'raw.tx': { s: 2, label: 'raw SQLite worker, 1,000 rows in one transaction (floor)', ops: N },
+  'raw.tx.inWorker': { s: 2, label: '… of which inside the worker', ops: N },
+  'get.seq': { s: 3, label: '1,000 awaited `outputs.get`', ops: N },
+  'comlink.rt': { s: 3, label: '1,000 bare comlink round trips', ops: N },
+  'idb.get.seq': { s: 3, label: '1,000 awaited idb-keyval `get`', ops: N },
+  wake: { s: 4, label: 'append in A → `tail` resolves in B', trials: true },
+  'wake.commit': { s: 4, label: '… of which until the append resolved in A (info)', trials: true },
+  'wake.afterCommit': { s: 4, label: '… from the append resolving in A to the tail resolving in B (info)', trials: true },
+  'bc.rt': { s: 4, label: 'bare BroadcastChannel round trip, worker ↔ worker', trials: true },
+  'cold.reopen': { s: 5, label: 'cold open, existing db: `openStore` → first query resolved' },
+  'bare.reopen': { s: 5, label: 'bare worker, existing db: start + sqlite-wasm init + sahpool + open' },
+  'bare.reopen.init': { s: 5, label: '… of which `sqlite3InitModule`' },
+  'bare.reopen.pool': { s: 5, label: '… of which `installOpfsSAHPoolVfs`' },
+  'bare.reopen.open': { s: 5, label: '… of which open + pragmas + first query' },
+  'cold.first': { s: 5, label: 'cold open, new db (creates schema)' },
+  'bare.first': { s: 5, label: 'bare worker, new db' },
+  'table.fill': { s: 6, label: 'fill 100,000 rows (10 × 10,000 concurrent `create`; once)', ops: TABLE_ROWS },
+  'table.create.concurrent': { s: 6, label: '10,000 concurrent `create`', ops: BIG_N },
+  'table.list.noindex': { s: 6, label: '`list` with a filter over 100,000 rows, no index (100 hits)' },
+  'table.list.index': { s: 6, label: '`list` with a filter over 100,000 rows, indexed field (100 hits)' },
+  'table.update.concurrent': { s: 6, label: '10,000 concurrent `update` (merge)', ops: BIG_N },
+  'table.delete.concurrent': { s: 6, label: '10,000 concurrent `delete`', ops: BIG_N },
+  'stream.append.concurrent': { s: 7, label: '10,000 concurrent `streams.append`', ops: BIG_N },
+  'stream.follow.catchup': { s: 7, label: '`follow` 10,000 frames from the start (other instance)', ops: BIG_N },
+  'get.local': { s: 8, label: '1,000 awaited `outputs.get`, leader (local)', ops: N },
+  'get.forwarded': { s: 8, label: '1,000 awaited `outputs.get`, follower (forwarded)', ops: N },
+};
+
+/**
+ * The comparisons, each of two medians from the same run. `target` is the
+ * issue's goal (absent = for information); `abs` compares one median in ms.
+ */
+export const comparisons = [
+  { s: 1, label: 'awaited put ÷ awaited idb-keyval set', a: 'put.seq', b: 'idb.set.seq', max: 1.0 },
+  { s: 1, label: "awaited put ÷ awaited idb-keyval set (strict)", a: 'put.seq', b: 'idb.set.seq.strict' },
+  { s: 1, label: 'awaited put ÷ raw awaited one-row transaction', a: 'put.seq', b: 'raw.seq' },
+  { s: 2, label: '1,000 awaited idb-keyval set ÷ group commit', a: 'idb.set.seq', b: 'put.concurrent', min: 50 },
+  { s: 2, label: 'idb-keyval setMany ÷ group commit', a: 'idb.setMany', b: 'put.concurrent', min: 2 },
+  { s: 2, label: 'group commit ÷ raw one-transaction floor', a: 'put.concurrent', b: 'raw.tx', max: 1.5 },
+  { s: 3, label: 'outputs.get ÷ bare comlink round trip', a: 'get.seq', b: 'comlink.rt', max: 1.3 },
+  { s: 3, label: 'outputs.get ÷ idb-keyval get', a: 'get.seq', b: 'idb.get.seq', max: 1.0, strict: true },
+  { s: 4, label: 'cross-instance wake, median (ms)', abs: 'wake', max: 2 },
+  { s: 4, label: 'cross-instance wake ÷ bare BroadcastChannel round trip', a: 'wake', b: 'bc.rt' },
+  { s: 5, label: 'cold open ÷ bare init (existing db)', a: 'cold.reopen', b: 'bare.reopen', max: 1.5 },
+  { s: 5, label: 'cold open ÷ bare init (new db)', a: 'cold.first', b: 'bare.first' },
+  { s: 6, label: 'filtered list, no index ÷ indexed', a: 'table.list.noindex', b: 'table.list.index' },
+  { s: 8, label: 'forwarded get ÷ local get', a: 'get.forwarded', b: 'get.local' },
+];
+
+/** Scenario titles, for headings and n/a notes. */
+export const scenarios = {
+  1: 'sequential durable writes',
+  2: 'group commit',
+  3: 'point reads',
+  4: 'cross-instance wake',
+  5: 'cold open',
+  6: 'tables',
+  7: 'streams',
+  8: 'forwarded (follower) call',
+};
