@@ -2,6 +2,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error plain ESM helper shared with the test scripts
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
+import { setQuota } from './test/browser-commands.js';
 
 const executablePath = (chromiumPath as () => string | undefined)();
 
@@ -24,6 +25,7 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
+            commands: { setQuota },
             provider: playwright({
               launchOptions: { executablePath, args: chromiumArgs as string[] },
             }),
@@ -38,6 +40,18 @@ export default defineConfig({
           environment: 'node',
           include: ['test/*.test.ts', 'test/node/**/*.test.ts'],
           testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Playwright against the demo page: real reloads, browser restarts and tabs.
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
         },
       },
     ],

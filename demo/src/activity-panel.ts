@@ -1,0 +1,59 @@
+import type { Change, Store } from '../../src/index.js';
+import { byTestId, clock, h } from './dom.js';
+
+const KEEP = 30;
+/** Changes to one run within this long fold into one line (a bulk write would scroll everything else away). */
+const FOLD_MS = 1000;
+
+type Entry = { change: Change; at: number; repeat: number; el: HTMLLIElement };
+
+/** A live list of committed changes from every tab, fed by store.onChange. */
+export function mountActivity(store: Store): void {
+  const list = byTestId('activity-list');
+  const entries: Entry[] = [];
+
+  store.onChange((change) => {
+    const now = Date.now();
+    const top = entries[0];
+    if (top && top.change.module === 'outputs' && change.module === 'outputs' && now - top.at < FOLD_MS && runOf(top.change) === runOf(change)) {
+      top.repeat++;
+      top.at = now;
+      top.el.querySelector('.key')!.textContent = `${runOf(change)}/*`;
+      top.el.querySelector('.repeat')!.textContent = `×${top.repeat.toLocaleString()}`;
+      top.el.querySelector('time')!.textContent = clock(now);
+      return;
+    }
+    // New lines go on top; existing ones stay put, so only the new line plays its arrival highlight.
+    const el = h(
+      'li',
+      { 'data-testid': 'activity-item', 'data-module': change.module },
+      h('span', { class: `tag ${change.module}` }, change.module),
+      h('span', { class: 'key' }, describeKey(change)),
+      h('span', { class: 'repeat' }),
+      h('time', {}, clock(now)),
+    );
+    entries.unshift({ change, at: now, repeat: 1, el });
+    list.querySelector('.empty')?.remove();
+    list.prepend(el);
+    for (const old of entries.splice(KEEP)) old.el.remove();
+  });
+}
+
+/** Output notices are keyed "run/node"; only used to fold a bulk write into one line. */
+function runOf(change: Change): string {
+  return change.key.split('/')[0] ?? change.key;
+}
+
+/** Stream keys arrive as a JSON [stream, attempt] pair; show them the way people name them. */
+function describeKey(change: Change): string {
+  let key = change.key;
+  if (key.startsWith('[')) {
+    try {
+      const parts = JSON.parse(key) as unknown[];
+      if (Array.isArray(parts)) key = parts.join(' · attempt ');
+    } catch {
+      // not JSON after all: show it as it is
+    }
+  }
+  return change.seq === undefined ? key : `${key} · #${change.seq}`;
+}
