@@ -2,7 +2,7 @@ import type { Database } from '@sqlite.org/sqlite-wasm';
 import { encodeError, ValidationError } from '../errors.js';
 import type { BatchReply, Call, Outcome } from '../protocol.js';
 import type { Change } from '../types.js';
-import { ops } from './ops.js';
+import { ops, readOps } from './ops.js';
 import { migrate } from './schema.js';
 import { toStoreError } from './sql-errors.js';
 import { Tx } from './tx.js';
@@ -51,8 +51,10 @@ export class Engine {
    * the others commit together. Results are returned only after COMMIT.
    */
   exec(calls: Call[], callKey?: string): BatchReply {
+    // Reads need no transaction: this engine is the only connection, and runs
+    // each batch to the end before the next.
+    if (calls.every((c) => readOps.has(c.op))) return { outcomes: calls.map((c) => this.#run(c)), changes: [] };
     const tx = this.#tx;
-    const outcomes: Outcome[] = [];
     tx.run('BEGIN');
     if (callKey !== undefined) {
       const seen = tx.get('SELECT reply FROM applied_calls WHERE key = ?', [callKey]);
@@ -61,29 +63,26 @@ export class Engine {
         return { outcomes: decodeOutcomes(seen.reply as string), changes: [] };
       }
     }
+    const outcomes: Outcome[] = [];
+    // A lone call needs no savepoint: if it fails, the transaction is rolled back instead.
+    const isolate = calls.length > 1;
     for (const call of calls) {
-      const handler = (ops as Record<string, Handler | undefined>)[call.op];
-      if (!handler) {
-        outcomes.push({ ok: false, error: encodeError(new ValidationError(`unknown operation ${call.op}`, 'op')) });
-        continue;
-      }
       const mark = tx.changeCount;
-      tx.run('SAVEPOINT call');
-      try {
-        const value = handler(tx, ...call.args);
-        tx.run('RELEASE call');
-        outcomes.push({ ok: true, value });
-      } catch (err) {
+      if (isolate) tx.run('SAVEPOINT call');
+      const outcome = this.#run(call);
+      if (outcome.ok) {
+        if (isolate) tx.run('RELEASE call');
+      } else {
         tx.dropChangesAfter(mark);
-        if (!this.#rollbackCall()) {
-          // SQLite rolled the whole transaction back (I/O error, full disk): no call of
-          // this batch was applied, so none may report success.
+        if (!isolate || !this.#rollbackCall()) {
+          this.#rollbackQuietly();
           tx.takeChanges();
-          const error = encodeError(toStoreError(err));
-          return { outcomes: calls.map(() => ({ ok: false, error })), changes: [] };
+          // A lone call keeps its own error. In a larger batch, SQLite has rolled the whole
+          // transaction back (I/O error, full disk): no call was applied, none may report success.
+          return { outcomes: isolate ? calls.map(() => outcome) : [outcome], changes: [] };
         }
-        outcomes.push({ ok: false, error: encodeError(toStoreError(err)) });
       }
+      outcomes.push(outcome);
     }
     const pending = tx.takeChanges();
     let changes: Change[] = [];
@@ -105,6 +104,17 @@ export class Engine {
       changes = pending.map((c) => ({ ...c, version }));
     }
     return { outcomes, changes };
+  }
+
+  /** Runs one call's handler; its error, if any, becomes its outcome. */
+  #run(call: Call): Outcome {
+    const handler = (ops as Record<string, Handler | undefined>)[call.op];
+    if (!handler) return { ok: false, error: encodeError(new ValidationError(`unknown operation ${call.op}`, 'op')) };
+    try {
+      return { ok: true, value: handler(this.#tx, ...call.args) };
+    } catch (err) {
+      return { ok: false, error: encodeError(toStoreError(err)) };
+    }
   }
 
   /** Keeps a forwarded batch's reply for a while, in the batch's own transaction. */

@@ -16,3 +16,27 @@ export const ops = {
 };
 
 export type Ops = typeof ops;
+
+/**
+ * Operations that never write: a batch of only these runs without a
+ * transaction. A wrong entry here would lose atomicity, so list only pure reads.
+ */
+export const readOps: ReadonlySet<string> = new Set<keyof Ops>([
+  'db.export',
+  'db.inspect',
+  'outputs.get',
+  'outputs.keys',
+  'globals.get',
+  'records.get',
+  'records.latest',
+  'records.list',
+  'streams.read',
+  'streams.tail',
+  'streams.summary',
+  'tables.get',
+  'tables.list',
+  'tables.count',
+  'tables.aliasGet',
+  'tables.aliasList',
+  'tables.aliasRun',
+]);
