@@ -2,7 +2,6 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error plain ESM helper shared with the test scripts
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
-import { setQuota } from './test/browser-commands.js';
 
 const executablePath = (chromiumPath as () => string | undefined)();
 
@@ -25,7 +24,6 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
-            commands: { setQuota },
             provider: playwright({
               launchOptions: { executablePath, args: chromiumArgs as string[] },
             }),

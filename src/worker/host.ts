@@ -1,10 +1,9 @@
-import { encodeError, StorageError, StorageFullError } from '../errors.js';
-import { changeChannelName, rpcChannelName, type BatchReply, type Call, type OpenReply, type OpenRequest, type RpcMessage } from '../protocol.js';
+import { encodeError, StorageError } from '../errors.js';
+import { changeChannelName, rpcChannelName, type BatchReply, type Call, type OpenReply, type Outcome, type OpenRequest, type RpcMessage } from '../protocol.js';
 import { Engine } from './engine.js';
-import { toStoreError } from './sql-errors.js';
+import { readOps } from './ops.js';
+import { isIoError, opfsWriteRefused, toStoreError } from './sql-errors.js';
 import { hasIndexedDb, hasOpfs, openIdb, openMemory, openOpfs, type OpenedDb } from './sqlite.js';
-
-const SQLITE_IOERR = 10;
 
 /**
  * Wraps the engine with what a host thread adds: opening storage, saving
@@ -20,6 +19,8 @@ export function createEngineHost() {
   let rpc: BroadcastChannel | undefined;
   // Batches run one after another: a snapshot save must finish before the next batch starts.
   let queue: Promise<unknown> = Promise.resolve();
+  // Why the database is gone, when reloading it after a failed save failed too.
+  let lost: unknown;
 
   async function openStorage(req: OpenRequest): Promise<{ db: OpenedDb; warning?: string }> {
     if (req.storage === 'opfs') {
@@ -45,6 +46,8 @@ export function createEngineHost() {
     } catch (err) {
       db.db.close();
       db.release();
+      // Creating or migrating the schema writes too: a refused write there means a full quota as well.
+      if (db.storage === 'opfs' && isIoError(sqliteCode(err))) throw opfsWriteRefused(await estimate(), err);
       throw err;
     }
     opened = db;
@@ -53,6 +56,9 @@ export function createEngineHost() {
   }
 
   async function runBatch(calls: Call[], callKey?: string): Promise<BatchReply> {
+    if (lost !== undefined) {
+      throw new StorageError(`The database could not be reloaded from IndexedDB after a failed save (${(lost as Error)?.message ?? String(lost)}); open the store again.`, { cause: lost });
+    }
     if (!engine || !opened) throw new StorageError('The engine is not open.');
     let reply = engine.exec(calls, callKey);
     if (reply.changes.length > 0 && opened.persist) {
@@ -60,16 +66,28 @@ export function createEngineHost() {
         await opened.persist();
       } catch (err) {
         reply = failBatch(calls, err);
-        // The in-memory copy is ahead of the saved one: go back to what is saved.
-        engine.close();
-        await start(request!);
+        await reloadSaved();
       }
     }
-    if (reply.outcomes.some((o) => !o.ok && o.error.code === 'STORAGE' && isIoError(o.error.fields?.sqliteCode))) {
-      reply = await explainIoErrors(reply);
-    }
+    // Only writes can be refused for lack of space; a failed read stays a StorageError.
+    const writes = !calls.every((c) => readOps.has(c.op));
+    if (writes && opened?.storage === 'opfs' && reply.outcomes.some(isIoFailure)) reply = await explainIoErrors(reply);
     if (reply.changes.length > 0) notices?.postMessage({ type: 'changes', changes: reply.changes });
     return reply;
+  }
+
+  /**
+   * After a failed snapshot save the in-memory copy is ahead of the saved one:
+   * go back to what is saved. If that fails too, later calls reject with why.
+   */
+  async function reloadSaved(): Promise<void> {
+    engine?.close();
+    engine = opened = undefined;
+    try {
+      await start(request!);
+    } catch (err) {
+      lost = err;
+    }
   }
 
   function exec(calls: Call[], callKey?: string): Promise<BatchReply> {
@@ -120,8 +138,12 @@ export function createEngineHost() {
   };
 }
 
-function isIoError(code: unknown): boolean {
-  return typeof code === 'number' && (code & 0xff) === SQLITE_IOERR;
+function isIoFailure(o: Outcome): boolean {
+  return !o.ok && o.error.code === 'STORAGE' && isIoError(o.error.fields?.sqliteCode);
+}
+
+function sqliteCode(err: unknown): unknown {
+  return (err as { resultCode?: unknown } | null)?.resultCode;
 }
 
 /** Every write of a batch whose snapshot could not be saved fails with the save's error. */
@@ -130,24 +152,16 @@ function failBatch(calls: Call[], err: unknown): BatchReply {
   return { outcomes: calls.map(() => ({ ok: false as const, error })), changes: [] };
 }
 
-/**
- * OPFS reports a refused write as a generic I/O error. When the origin is at
- * its quota, say so: that is what the caller can act on.
- */
+/** What the browser says about the origin's usage, when it says anything. */
+function estimate(): Promise<StorageEstimate | undefined> {
+  if (typeof navigator === 'undefined') return Promise.resolve(undefined);
+  return navigator.storage?.estimate?.().catch(() => undefined) ?? Promise.resolve(undefined);
+}
+
+/** OPFS reports a refused write as a generic I/O error: say what the caller can act on. */
 async function explainIoErrors(reply: BatchReply): Promise<BatchReply> {
-  const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
-  if (!estimate?.quota || estimate.usage === undefined) return reply;
-  const free = estimate.quota - estimate.usage;
-  if (free > 1024 * 1024) return reply;
-  const full = encodeError(
-    new StorageFullError(
-      `The browser's storage quota for this site is used up (${estimate.usage} of ${estimate.quota} bytes), so the write was not made. Earlier data is intact; free space or ask for persistent storage (navigator.storage.persist()).`,
-    ),
-  );
-  return {
-    ...reply,
-    outcomes: reply.outcomes.map((o) => (!o.ok && o.error.code === 'STORAGE' && isIoError(o.error.fields?.sqliteCode) ? { ok: false, error: full } : o)),
-  };
+  const full = encodeError(opfsWriteRefused(await estimate()));
+  return { ...reply, outcomes: reply.outcomes.map((o) => (isIoFailure(o) ? { ok: false as const, error: full } : o)) };
 }
 
 /** The engine host's API, as the facade sees it through comlink or in-process. */

@@ -110,7 +110,11 @@ export function migrate(db: Database): void {
     db.exec(`PRAGMA user_version = ${migrations.length}`);
     db.exec('COMMIT');
   } catch (err) {
-    db.exec('ROLLBACK');
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      // After an I/O error or a full disk SQLite has rolled back already; `err` says why.
+    }
     throw err;
   }
 }

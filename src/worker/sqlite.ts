@@ -1,6 +1,7 @@
 import sqlite3InitModule, { type Database, type SAHPoolUtil, type Sqlite3Static } from '@sqlite.org/sqlite-wasm';
 import { createStore, get as idbGet, set as idbSet, type UseStore } from 'idb-keyval';
 import { StorageError } from '../errors.js';
+import { toStoreError } from './sql-errors.js';
 import type { StorageKind } from '../types.js';
 
 let initialized: Promise<Sqlite3Static> | undefined;
@@ -46,6 +47,8 @@ export async function openOpfs(name: string): Promise<OpenedDb> {
       preserveOnInitFailure: true,
     });
   } catch (err) {
+    // Setting up the pool writes its files' headers, which a full quota refuses.
+    if ((err as Error | null)?.name === 'QuotaExceededError') throw toStoreError(err);
     throw new StorageError(
       `Could not open database "${name}" on OPFS: another worker still holds its files (${(err as Error).message}).`,
       { cause: err },
