@@ -52,8 +52,15 @@ export class ValidationError extends StoreError {
 
 function describeValidation(reason: string, path?: string, index?: number): string {
   const where = path === undefined ? '' : ` at ${path}`;
-  const op = index === undefined ? '' : `Operation ${index} of the batch failed: `;
-  return `${op}Invalid input${where}: ${reason}. Nothing was written.`;
+  return `${batchOpFailed(index)}Invalid input${where}: ${reason}. Nothing was written.`;
+}
+
+/**
+ * The start of an error message about operation `index` of a batch
+ * ("Operation 2 of the batch failed: "), or '' outside a batch.
+ */
+export function batchOpFailed(index: number | undefined): string {
+  return index === undefined ? '' : `Operation ${index} of the batch failed: `;
 }
 
 /** An id prefix matched more than one row. */
@@ -65,7 +72,7 @@ export class AmbiguousIdError extends StoreError {
   constructor(prefix: string, candidates: string[], index?: number) {
     super(
       'AMBIGUOUS_ID',
-      `${index === undefined ? '' : `Operation ${index} of the batch failed: `}The id prefix "${prefix}" matches ${candidates.length} rows (${candidates.join(', ')}); give more characters of the id.`,
+      `${batchOpFailed(index)}The id prefix "${prefix}" matches ${candidates.length} rows (${candidates.join(', ')}); give more characters of the id.`,
     );
     this.prefix = prefix;
     this.candidates = candidates;

@@ -5,8 +5,10 @@ export { Outputs } from './outputs.js';
 export { Globals } from './globals.js';
 export { Records } from './records.js';
 export { Streams } from './streams.js';
-export { Table, TableAliases } from './table.js';
-export type { Alias, AliasDefinition, BatchOp, Condition, FieldSpec, FieldType, ListQuery, Operators, Param, Patch, Row, TableSchema, UpdateMode, Where } from './table.js';
+export { Table } from './table.js';
+export { TableAliases } from './table-aliases.js';
+export type { BatchOp, FieldSpec, FieldType, Patch, Row, TableSchema, UpdateMode } from './table-schema.js';
+export type { Alias, AliasDefinition, Condition, ListQuery, Operators, Param, Where } from './table-query.js';
 export {
   StoreError,
   AlreadyExistsError,

@@ -23,17 +23,22 @@ export class NoticeWaiter {
   }
 
   /**
-   * Resolves `true` at the next matching notice (at once if one came since the
-   * last wait), or `false` after `ms`. Resolves `false` at once if the signal aborted.
+   * Resolves at the next matching notice (at once if one came since the last
+   * wait), after `ms`, or at once when the signal aborts; the caller re-checks
+   * the database either way.
    */
-  wait(ms: number): Promise<boolean> {
-    if (this.#noticed || this.#signal?.aborted) return Promise.resolve(this.#take());
-    return new Promise<boolean>((resolve) => {
+  wait(ms: number): Promise<void> {
+    if (this.#noticed || this.#signal?.aborted) {
+      this.#noticed = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.#signal?.removeEventListener('abort', done);
         this.#wake = undefined;
-        resolve(this.#take());
+        this.#noticed = false;
+        resolve();
       };
       const timer = setTimeout(done, ms);
       this.#signal?.addEventListener('abort', done, { once: true });
@@ -45,11 +50,5 @@ export class NoticeWaiter {
   dispose(): void {
     this.#unsubscribe();
     this.#wake?.();
-  }
-
-  #take(): boolean {
-    const noticed = this.#noticed;
-    this.#noticed = false;
-    return noticed;
   }
 }

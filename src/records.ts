@@ -1,5 +1,6 @@
 import type { Batcher } from './batcher.js';
 import { ValidationError } from './errors.js';
+import { isPlainObject } from './json-object.js';
 import type { RecordEntry, RecordInput } from './types.js';
 import { assertId, assertInt, assertJson } from './validate.js';
 
@@ -18,7 +19,7 @@ export class Records {
    *   non-JSON event or parents that are not a list of ids; nothing is written.
    */
   async append(record: RecordInput): Promise<string> {
-    if (typeof record !== 'object' || record === null) throw new ValidationError('a record must be an object', 'record');
+    if (!isPlainObject(record)) throw new ValidationError('a record must be an object', 'record');
     assertId(record.taskId, 'taskId');
     assertInt(record.attempt, 'attempt');
     assertId(record.producer, 'producer');

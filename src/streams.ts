@@ -1,4 +1,6 @@
+import { changeKey } from './change-key.js';
 import { ValidationError } from './errors.js';
+import { isPlainObject } from './json-object.js';
 import { NoticeWaiter } from './notice-waiter.js';
 import type { Store } from './store.js';
 import type {
@@ -14,7 +16,6 @@ import type {
   StreamVisibility,
 } from './types.js';
 import { assertId, assertInt, assertJson, describe } from './validate.js';
-import { streamKey } from './stream-key.js';
 import type { AppendMode } from './worker/ops/streams.js';
 
 const DEFAULT_LIMIT = 1000;
@@ -31,7 +32,7 @@ const SAFETY_RECHECK_MS = 1500;
  * Per-(stream, attempt) frame logs: append, read, blocking tail, follow,
  * JSON-merge-patch summaries, best-effort frames, close. seq starts at 1 for
  * each (stream, attempt). Waiting readers are woken by the change notices
- * that every commit sends (key `JSON.stringify([stream, attempt])`), in any
+ * that every commit sends (key `changeKey(stream, attempt)`, e.g. `["build",0]`), in any
  * tab or worker of the origin.
  */
 export class Streams {
@@ -58,7 +59,7 @@ export class Streams {
    */
   async append(stream: string, frame: FrameInput, opts: StreamAttemptOptions = {}): Promise<Frame> {
     assertId(stream, 'stream');
-    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+    if (!isPlainObject(frame)) {
       throw new ValidationError(`a frame must be an object like { kind, data, mode }, got ${describe(frame)}`, 'frame');
     }
     const attempt = attemptOf(opts);
@@ -102,7 +103,7 @@ export class Streams {
    */
   async tail(stream: string, opts: StreamTailOptions): Promise<StreamPage> {
     assertId(stream, 'stream');
-    if (typeof opts !== 'object' || opts === null) throw new ValidationError('tail() takes an options object with an `after` seq', 'opts');
+    if (!isPlainObject(opts)) throw new ValidationError('tail() takes an options object with an `after` seq', 'opts');
     const attempt = attemptOf(opts);
     const after = afterOf(opts.after);
     const blockMs = opts.blockMs ?? 0;
@@ -119,13 +120,13 @@ export class Streams {
     const deadline = performance.now() + blockMs;
     try {
       for (;;) {
+        // Also after the last wait: a frame whose notice was lost is still returned.
         const result = await peek();
         if (result.frames.length > 0 || result.closedAt !== undefined) return result;
         const left = deadline - performance.now();
-        if (left <= 0) return { frames: [] };
-        const noticed = await waiter.wait(Math.min(left, SAFETY_RECHECK_MS));
+        if (left <= 0) return result;
+        await waiter.wait(Math.min(left, SAFETY_RECHECK_MS));
         if (signal?.aborted) throw abortError();
-        if (!noticed && left <= SAFETY_RECHECK_MS) return { frames: [] };
       }
     } finally {
       waiter.dispose();
@@ -188,13 +189,13 @@ export class Streams {
   }
 
   #waiter(stream: string, attempt: number, signal: AbortSignal | undefined): NoticeWaiter {
-    const key = streamKey(stream, attempt);
+    const key = changeKey(stream, attempt);
     return new NoticeWaiter(this.#store.feed, (c) => c.module === 'streams' && c.key === key, signal);
   }
 }
 
 function attemptOf(opts: StreamAttemptOptions | undefined): number {
-  if (typeof opts !== 'object' || opts === null) throw new ValidationError(`options must be an object, got ${describe(opts)}`, 'opts');
+  if (!isPlainObject(opts)) throw new ValidationError(`options must be an object, got ${describe(opts)}`, 'opts');
   const attempt = opts.attempt ?? 0;
   assertInt(attempt, 'attempt');
   return attempt;
@@ -225,8 +226,8 @@ function visibilityOf(visibility: unknown): StreamVisibility {
 function modeOf(mode: unknown): [AppendMode, FrameMode] {
   if (mode === undefined || mode === 'durable') return ['durable', 'durable'];
   if (mode === 'summary') return ['summary', 'summary'];
-  if (typeof mode === 'object' && mode !== null && !Array.isArray(mode)) {
-    const ttlMs = (mode as { ttlMs?: unknown }).ttlMs;
+  if (isPlainObject(mode)) {
+    const ttlMs = mode.ttlMs;
     if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
       throw new ValidationError(`a best-effort frame needs ttlMs, a positive number of milliseconds, got ${describe(ttlMs)}`, 'frame.mode.ttlMs');
     }

@@ -1,7 +1,8 @@
 import { ValidationError } from './errors.js';
 import type { Store } from './store.js';
 import { checkAliasDefinition, checkLimit, checkOffset, type Alias, type AliasDefinition } from './table-query.js';
-import { isPlainObject, type Row, type TableSchema } from './table-schema.js';
+import { isPlainObject } from './json-object.js';
+import type { Row, TableSchema } from './table-schema.js';
 import type { Json, JsonObject } from './types.js';
 import { assertId, assertJson, describe } from './validate.js';
 

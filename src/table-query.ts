@@ -1,5 +1,6 @@
 import { ValidationError } from './errors.js';
-import { hasType, isPlainObject, TIME_KEYS, type FieldType, type TableSchema } from './table-schema.js';
+import { isPlainObject, setOwn } from './json-object.js';
+import { hasType, TIME_KEYS, type FieldType, type TableSchema } from './table-schema.js';
 import type { Json, JsonObject } from './types.js';
 import { assertJson, describe } from './validate.js';
 
@@ -291,7 +292,7 @@ export function bindParams(where: Where, declared: string[], given: unknown): Wh
         ]),
       );
     }
-    Object.defineProperty(out, field, { value: bound, writable: true, enumerable: true, configurable: true });
+    setOwn(out, field, bound);
   }
   return out as Where;
 }

@@ -1,4 +1,5 @@
-import { AmbiguousIdError, NotFoundError, ValidationError } from './errors.js';
+import { AmbiguousIdError, batchOpFailed, NotFoundError, ValidationError } from './errors.js';
+import { isPlainObject, setOwn } from './json-object.js';
 import type { Json, JsonObject } from './types.js';
 import { assertJson, describe } from './validate.js';
 
@@ -179,18 +180,6 @@ export function hasType(type: FieldType, value: Json): boolean {
   }
 }
 
-/** A non-null, non-array object. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-// A plain assignment to "__proto__" would change the prototype instead of storing the key.
-function setOwn<V>(obj: Record<string, V>, key: string, value: V): void {
-  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
-}
-
 function refuseUnknownKeys(obj: Record<string, unknown>, known: string[], path: string): void {
   for (const key of Object.keys(obj)) {
     if (!known.includes(key)) throw new ValidationError(`unknown key ${describe(key)}; expected ${known.join(' or ')}`, `${path}.${key}`);
@@ -200,7 +189,7 @@ function refuseUnknownKeys(obj: Record<string, unknown>, known: string[], path: 
 /** The same error, saying which operation of a batch failed (`err.index`). Other errors pass through. */
 export function withOpIndex(err: unknown, index: number): unknown {
   if (err instanceof ValidationError) return new ValidationError(err.reason, err.path, index);
-  if (err instanceof NotFoundError) return new NotFoundError(`Operation ${index} of the batch failed: ${err.message}`, index);
+  if (err instanceof NotFoundError) return new NotFoundError(`${batchOpFailed(index)}${err.message}`, index);
   if (err instanceof AmbiguousIdError) return new AmbiguousIdError(err.prefix, err.candidates, index);
   return err;
 }

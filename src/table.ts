@@ -1,4 +1,5 @@
 import { ValidationError } from './errors.js';
+import { isPlainObject } from './json-object.js';
 import type { Store } from './store.js';
 import { TableAliases } from './table-aliases.js';
 import { normalizeQuery, normalizeWhere, type ListQuery, type Where } from './table-query.js';
@@ -7,7 +8,6 @@ import {
   checkData,
   checkPatch,
   checkSchema,
-  isPlainObject,
   withOpIndex,
   type BatchOp,
   type Patch,
@@ -17,10 +17,6 @@ import {
 } from './table-schema.js';
 import type { JsonObject } from './types.js';
 import { assertId, describe } from './validate.js';
-
-export { TableAliases } from './table-aliases.js';
-export type { BatchOp, FieldSpec, FieldType, Patch, Row, TableSchema, UpdateMode } from './table-schema.js';
-export type { Alias, AliasDefinition, Condition, ListQuery, Operators, Param, Where } from './table-query.js';
 
 /**
  * Schema-checked rows of one named table. Every method that takes an id also
@@ -35,7 +31,6 @@ export type { Alias, AliasDefinition, Condition, ListQuery, Operators, Param, Wh
  * schema are created if missing; indexes of earlier schemas are kept.
  */
 export class Table<T extends JsonObject = JsonObject> {
-  /** The table's name. */
   readonly name: string;
   /** Saved queries of this table. */
   readonly aliases: TableAliases<T>;

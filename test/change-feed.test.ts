@@ -33,7 +33,7 @@ describe.each(backends)('store.onChange ($label)', (backend) => {
     const store = await stores.open();
     const log = record(store);
     await store.outputs.put('run', 'node', 1);
-    expect(await log.until((c) => c.module === 'outputs')).toEqual({ module: 'outputs', key: 'run/node', version: expect.any(Number) });
+    expect(await log.until((c) => c.module === 'outputs')).toEqual({ module: 'outputs', key: '["run","node"]', version: expect.any(Number) });
   });
 
   it('fires after globals are put and upserted', async () => {
@@ -49,14 +49,14 @@ describe.each(backends)('store.onChange ($label)', (backend) => {
     const store = await stores.open();
     const log = record(store);
     await store.records.append({ taskId: 't', attempt: 2, producer: 'p', event: {} });
-    expect(await log.until((c) => c.module === 'records')).toEqual({ module: 'records', key: 't/2', seq: 1, version: expect.any(Number) });
+    expect(await log.until((c) => c.module === 'records')).toEqual({ module: 'records', key: '["t",2]', seq: 1, version: expect.any(Number) });
   });
 
   it('fires after a stream frame is appended', async () => {
     const store = await stores.open();
     const log = record(store);
     await store.streams.append('s', { data: 1 });
-    expect(await log.until((c) => c.module === 'streams')).toMatchObject({ key: JSON.stringify(['s', 0]), seq: 1 });
+    expect(await log.until((c) => c.module === 'streams')).toMatchObject({ key: '["s",0]', seq: 1 });
   });
 
   it('numbers commits with an increasing version', async () => {
@@ -77,7 +77,7 @@ describe.each(backends)('store.onChange ($label)', (backend) => {
     await expect(store.outputs.put('r', 'n', 2)).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
     await store.globals.upsert('after', true);
     await log.until((c) => c.key === 'after');
-    expect(log.seen.map((c) => `${c.module}:${c.key}`)).toEqual(['outputs:r/n', 'globals:after']);
+    expect(log.seen.map((c) => `${c.module}:${c.key}`)).toEqual(['outputs:["r","n"]', 'globals:after']);
   });
 
   it('stops calling a listener once it unsubscribed', async () => {

@@ -296,7 +296,7 @@ describe.each(backends)('streams ($label)', (backend) => {
       expect(seqs(page)).toEqual([2]);
     });
 
-    it('does not query again while nothing is written to its stream', async () => {
+    it('does not query again while nothing is written to its stream, until one last read at the end', async () => {
       const store = await stores.open();
       const calls = countCalls(store);
       const tail = store.streams.tail('quiet', { after: 0, blockMs: 1000 });
@@ -306,7 +306,27 @@ describe.each(backends)('streams ($label)', (backend) => {
       await store.streams.append('quiet', { data: 1 }, { attempt: 1 });
       await store.globals.upsert('k', 1);
       expect(await tail).toEqual({ frames: [] });
-      expect(calls.count('streams.tail')).toBe(1);
+      // The first check and the last one when the time ran out; a wake would have added more.
+      expect(calls.count('streams.tail')).toBe(2);
+    });
+
+    it('reads once more when its time runs out, so a frame whose notice was lost is still returned', async () => {
+      const store = await stores.open();
+      const calls = countCalls(store);
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+      try {
+        // Shorter than the safety re-check, so the whole wait is its last window.
+        const tail = store.streams.tail('s', { after: 0, blockMs: 1000 });
+        expect(await calls.settled('streams.tail', 0)).toEqual({ frames: [] });
+        // This instance stops hearing notices, as a frozen tab or a dropped broadcast would.
+        store.feed.close();
+        await store.streams.append('s', { data: 'unannounced' });
+        await vi.advanceTimersByTimeAsync(1000);
+        expect(data(await tail)).toEqual(['unannounced']);
+        expect(calls.count('streams.tail')).toBe(2);
+      } finally {
+        vi.useRealTimers();
+      }
     });
 
     it('is woken by the notice alone: with the clock stopped, no timer can end the wait', async () => {

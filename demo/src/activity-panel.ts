@@ -39,21 +39,26 @@ export function mountActivity(store: Store): void {
   });
 }
 
-/** Output notices are keyed "run/node"; only used to fold a bulk write into one line. */
+/** Output notices are keyed by (run, node); only used to fold a bulk write into one line. */
 function runOf(change: Change): string {
-  return change.key.split('/')[0] ?? change.key;
+  return String(partsOf(change)[0]);
 }
 
-/** Stream keys arrive as a JSON [stream, attempt] pair; show them the way people name them. */
+/** Shows a key the way people name the thing: "run/node", "stream · attempt 0". */
 function describeKey(change: Change): string {
-  let key = change.key;
-  if (key.startsWith('[')) {
-    try {
-      const parts = JSON.parse(key) as unknown[];
-      if (Array.isArray(parts)) key = parts.join(' · attempt ');
-    } catch {
-      // not JSON after all: show it as it is
-    }
-  }
+  const parts = partsOf(change);
+  const key = change.module === 'outputs' ? parts.join('/') : parts.length === 2 ? `${parts[0]} · attempt ${parts[1]}` : String(parts[0]);
   return change.seq === undefined ? key : `${key} · #${change.seq}`;
+}
+
+/** Outputs, records and streams are keyed by a JSON array of their ids; globals and tables by one plain name. */
+function partsOf(change: Change): unknown[] {
+  if (change.module === 'globals' || change.module === 'table') return [change.key];
+  try {
+    const parts: unknown = JSON.parse(change.key);
+    if (Array.isArray(parts)) return parts;
+  } catch {
+    // not JSON after all: show it as it is
+  }
+  return [change.key];
 }

@@ -1,3 +1,4 @@
+import { isPlainObject, setOwn } from '../json-object.js';
 import type { Json, JsonObject } from '../types.js';
 
 /**
@@ -6,20 +7,11 @@ import type { Json, JsonObject } from '../types.js';
  * deletes a key; any other patch replaces the target whole.
  */
 export function mergePatch(target: Json | undefined, patch: Json): Json {
-  if (!isObject(patch)) return patch;
-  const result: JsonObject = isObject(target) ? { ...target } : {};
+  if (!isPlainObject(patch)) return patch;
+  const result: JsonObject = isPlainObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
     else setOwn(result, key, mergePatch(Object.hasOwn(result, key) ? result[key] : undefined, value));
   }
   return result;
-}
-
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-// A plain assignment to "__proto__" would change the prototype instead of storing the key.
-function setOwn(obj: JsonObject, key: string, value: Json): void {
-  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
 }

@@ -1,7 +1,9 @@
 import type { Database, PreparedStatement, SqlValue } from '@sqlite.org/sqlite-wasm';
 import type { Change, ChangeModule } from '../types.js';
 
+/** A result row, keyed by column name. Integers come back as numbers, BigInt outside the safe range. */
 export type SqlRow = Record<string, SqlValue>;
+/** Statement bindings: a list for `?` in order, or an object for named ones, prefix included (`{ $id: 1 }`). */
 export type Params = SqlValue[] | Record<string, SqlValue>;
 
 /**
@@ -21,7 +23,6 @@ export class Tx {
     this.exportImage = exportImage;
   }
 
-  /** Milliseconds since the epoch. */
   now(): number {
     return Date.now();
   }

@@ -102,7 +102,7 @@ describe.each(['opfs', 'idb'] as const)('streams across store instances (%s)', (
     const [a, b] = await pair();
     const inB = nextChange(b, (c) => c.module === 'outputs');
     await a.outputs.put('run', 'node', 1);
-    expect(await inB).toMatchObject({ module: 'outputs', key: 'run/node' });
+    expect(await inB).toMatchObject({ module: 'outputs', key: '["run","node"]' });
     const inA = nextChange(a, (c) => c.module === 'streams');
     await b.streams.append('from-b', { data: true }, { attempt: 4 });
     expect(await inA).toMatchObject({ key: JSON.stringify(['from-b', 4]), seq: 1 });

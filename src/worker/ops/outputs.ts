@@ -1,3 +1,4 @@
+import { changeKey } from '../../change-key.js';
 import { AlreadyExistsError } from '../../errors.js';
 import type { Json } from '../../types.js';
 import type { Tx } from '../tx.js';
@@ -14,7 +15,7 @@ export const outputsOps = {
         `Output (run ${runId}, node ${nodeId}) was already written; outputs are write-once. Read it with outputs.get() instead.`,
       );
     }
-    tx.changed('outputs', `${runId}/${nodeId}`);
+    tx.changed('outputs', changeKey(runId, nodeId));
   },
 
   'outputs.get'(tx: Tx, runId: string, nodeId: string): Json | undefined {

@@ -1,3 +1,4 @@
+import { changeKey } from '../../change-key.js';
 import { NotFoundError } from '../../errors.js';
 import type { Json, RecordEntry, RecordInput } from '../../types.js';
 import type { SqlRow, Tx } from '../tx.js';
@@ -13,7 +14,7 @@ export const recordsOps = {
       [id, input.taskId, input.attempt, input.producer, JSON.stringify(input.event), JSON.stringify(input.parents ?? []), tx.now()],
     );
     const seq = Number(tx.get('SELECT last_insert_rowid() AS seq')!.seq);
-    tx.changed('records', `${input.taskId}/${input.attempt}`, seq);
+    tx.changed('records', changeKey(input.taskId, input.attempt), seq);
     return id;
   },
 

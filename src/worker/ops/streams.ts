@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors.js';
-import { streamKey } from '../../stream-key.js';
+import { changeKey } from '../../change-key.js';
 import type { Frame, FrameMode, Json, StreamPage, StreamSummary, StreamVisibility } from '../../types.js';
 import { mergePatch } from '../merge-patch.js';
 import type { SqlRow, Tx } from '../tx.js';
@@ -56,7 +56,7 @@ export const streamsOps = {
       expiresAt,
     ]);
     purgeExpired(tx, at);
-    tx.changed('streams', streamKey(stream, attempt), seq);
+    tx.changed('streams', changeKey(stream, attempt), seq);
     return { seq, at };
   },
 
@@ -112,7 +112,7 @@ export const streamsOps = {
        ON CONFLICT (stream, attempt) DO UPDATE SET closed_at = excluded.closed_at WHERE closed_at IS NULL`,
       [stream, attempt, tx.now()],
     );
-    if (changed > 0) tx.changed('streams', streamKey(stream, attempt));
+    if (changed > 0) tx.changed('streams', changeKey(stream, attempt));
   },
 };
 

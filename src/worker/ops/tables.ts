@@ -1,6 +1,7 @@
 import { AlreadyExistsError, AmbiguousIdError, NotFoundError, ValidationError } from '../../errors.js';
+import { isPlainObject } from '../../json-object.js';
 import { bindParams, checkAliasDefinition, checkLimit, checkOffset, normalizeQuery, normalizeWhere, type Alias, type AliasDefinition } from '../../table-query.js';
-import { assertTableName, checkData, checkSchema, isPlainObject, mergeShallow, withOpIndex, type BatchOp, type Row, type TableSchema } from '../../table-schema.js';
+import { assertTableName, checkData, checkSchema, mergeShallow, withOpIndex, type BatchOp, type Row, type TableSchema } from '../../table-schema.js';
 import type { JsonObject } from '../../types.js';
 import { describe } from '../../validate.js';
 import { countSql, listSql, rowsTable, tableDdl } from '../table-sql.js';

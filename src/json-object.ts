@@ -1,0 +1,19 @@
+/**
+ * A non-null, non-array object whose prototype is Object.prototype or null:
+ * an object literal, JSON.parse output or a structured clone of one. Class
+ * instances (Date, Map, …) are not plain.
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Stores `value` under `key` as an own, enumerable property. Use it when keys
+ * come from user data: a plain assignment to "__proto__" would change the
+ * prototype instead of storing the key.
+ */
+export function setOwn<V>(obj: Record<string, V>, key: string, value: V): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}
