@@ -15,6 +15,7 @@ export class Batcher {
   #scheduled = false;
   #inFlight = false;
   #closed = false;
+  #idle: (() => void)[] = [];
 
   constructor(send: (calls: Call[]) => Promise<BatchReply>) {
     this.#send = send;
@@ -35,10 +36,9 @@ export class Batcher {
   }
 
   /** Resolves once every queued call has settled. */
-  async drain(): Promise<void> {
-    while (this.#queue.length > 0 || this.#inFlight) {
-      await new Promise<void>((resolve) => setTimeout(resolve, 1));
-    }
+  drain(): Promise<void> {
+    if (this.#queue.length === 0 && !this.#inFlight) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#idle.push(resolve));
   }
 
   #schedule(): void {
@@ -68,6 +68,7 @@ export class Batcher {
     } finally {
       this.#inFlight = false;
       if (this.#queue.length > 0) this.#schedule();
+      else for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
 }

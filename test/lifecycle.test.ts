@@ -50,6 +50,12 @@ describe.each(backends)('store lifecycle ($label)', (backend) => {
     const store = await stores.open();
     await expect(store.inspect('DELETE FROM outputs')).rejects.toBeInstanceOf(ValidationError);
     await expect(store.inspect('SELECT 1; DROP TABLE outputs')).rejects.toBeInstanceOf(ValidationError);
+    await expect(store.inspect('PRAGMA synchronous = OFF')).rejects.toMatchObject({ code: 'VALIDATION', path: 'sql' });
+    await expect(store.inspect('PRAGMA user_version(0)')).rejects.toMatchObject({ code: 'VALIDATION', path: 'sql' });
+    await expect(store.inspect('PRAGMA writable_schema')).rejects.toBeInstanceOf(ValidationError);
+    expect(await store.inspect('PRAGMA table_info(outputs)')).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'run_id' })]));
+    const [version] = await store.inspect('PRAGMA user_version');
+    expect(Number(version!.user_version)).toBeGreaterThan(0);
   });
 
   it('refuses bad options with ValidationError', async () => {

@@ -2,7 +2,7 @@ import type { Database } from '@sqlite.org/sqlite-wasm';
 import { encodeError, ValidationError } from '../errors.js';
 import type { BatchReply, Call, Outcome } from '../protocol.js';
 import type { Change } from '../types.js';
-import { ops, readOps } from './ops.js';
+import { isReadOnly, ops, readOps } from './ops.js';
 import { migrate } from './schema.js';
 import { toStoreError } from './sql-errors.js';
 import { Tx } from './tx.js';
@@ -12,20 +12,11 @@ type Handler = (tx: Tx, ...args: unknown[]) => unknown;
 /** How long replies of forwarded calls are kept for retries after a hand-over. */
 const REMEMBER_MS = 10 * 60_000;
 
-// A key no JSON value of a caller can hold unnoticed (it starts with NUL).
-const BYTES_TAG = '\u0000flowstore:bytes';
+/** What is kept of a forwarded batch: write outcomes (reads are re-run) and its notices. */
+type Remembered = { outcomes: (Outcome | null)[]; changes: Change[] };
 
-// Outcomes are stored as JSON; bytes (stream frames) are tagged so they come back as bytes.
-function encodeOutcomes(outcomes: Outcome[]): string {
-  return JSON.stringify(outcomes, (_key, value: unknown) =>
-    value instanceof Uint8Array ? { [BYTES_TAG]: Array.from(value) } : value,
-  );
-}
-
-function decodeOutcomes(text: string): Outcome[] {
-  return JSON.parse(text, (_key, value: unknown) =>
-    value !== null && typeof value === 'object' && BYTES_TAG in value ? new Uint8Array((value as Record<string, number[]>)[BYTES_TAG]!) : value,
-  ) as Outcome[];
+function merge(a: BatchReply, b: BatchReply): BatchReply {
+  return { outcomes: [...a.outcomes, ...b.outcomes], changes: [...a.changes, ...b.changes] };
 }
 
 /**
@@ -37,6 +28,7 @@ export class Engine {
   readonly #tx: Tx;
   #version: number;
   #remembered = 0;
+  #lastFailure: unknown;
 
   constructor(db: Database, exportImage: () => Uint8Array) {
     this.#db = db;
@@ -48,62 +40,102 @@ export class Engine {
   /**
    * Applies a batch of calls in one transaction (group commit), each inside its
    * own savepoint: a failing call is rolled back alone and keeps its own error,
-   * the others commit together. Results are returned only after COMMIT.
+   * the others commit together. Results are returned only after COMMIT. If the
+   * transaction as a whole fails (full disk, I/O error), each call is retried
+   * alone, so one caller's oversized write cannot fail the others.
    */
   exec(calls: Call[], callKey?: string): BatchReply {
     // Reads need no transaction: this engine is the only connection, and runs
     // each batch to the end before the next.
-    if (calls.every((c) => readOps.has(c.op))) return { outcomes: calls.map((c) => this.#run(c)), changes: [] };
-    const tx = this.#tx;
-    tx.run('BEGIN');
+    if (isReadOnly(calls)) return { outcomes: calls.map((c) => this.#run(c)), changes: [] };
     if (callKey !== undefined) {
-      const seen = tx.get('SELECT reply FROM applied_calls WHERE key = ?', [callKey]);
-      if (seen) {
-        tx.run('COMMIT');
-        return { outcomes: decodeOutcomes(seen.reply as string), changes: [] };
-      }
+      const seen = this.#recall(callKey, calls);
+      if (seen) return seen;
     }
+    const memo = callKey === undefined ? undefined : (reply: BatchReply) => this.#remember(callKey, calls, reply);
+    return this.#execTogether(calls, memo) ?? this.execEach(calls, callKey);
+  }
+
+  /** Runs each call in a transaction of its own (the slow path after a whole-batch failure). */
+  execEach(calls: Call[], callKey?: string): BatchReply {
+    const done: BatchReply = { outcomes: [], changes: [] };
+    for (const call of calls) {
+      // The memo grows with each committed call, in that call's transaction.
+      const memo = callKey === undefined ? undefined : (r: BatchReply) => this.#remember(callKey, calls, merge(done, r));
+      const reply = this.#execTogether([call], memo) ?? this.#failAll([call], this.#lastFailure);
+      done.outcomes.push(...reply.outcomes);
+      done.changes.push(...reply.changes);
+    }
+    return done;
+  }
+
+  /** Stores a forwarded batch's reply in its own transaction, so a retry after a hand-over gets it. */
+  #remember(callKey: string, calls: Call[], reply: BatchReply): void {
+    const kept: Remembered = { outcomes: calls.map((c, i) => (readOps.has(c.op) ? null : (reply.outcomes[i] ?? null))), changes: reply.changes };
+    const now = this.#tx.now();
+    this.#tx.run('INSERT OR REPLACE INTO applied_calls (key, reply, at) VALUES (?, ?, ?)', [callKey, JSON.stringify(kept), now]);
+    if (++this.#remembered % 256 === 0) this.#tx.run('DELETE FROM applied_calls WHERE at < ?', [now - REMEMBER_MS]);
+  }
+
+  #recall(callKey: string, calls: Call[]): BatchReply | undefined {
+    const row = this.#tx.get('SELECT reply FROM applied_calls WHERE key = ?', [callKey]);
+    if (!row) return undefined;
+    const kept = JSON.parse(row.reply as string) as Remembered;
+    // Reads run again; a write missing from the memo (cut off mid-way) runs in its own transaction.
+    const outcomes = calls.map((c, i) => kept.outcomes[i] ?? (readOps.has(c.op) ? this.#run(c) : (this.#execTogether([c]) ?? this.#failAll([c], this.#lastFailure)).outcomes[0]!));
+    return { outcomes, changes: kept.changes };
+  }
+
+  /** One transaction for the whole batch; undefined if the transaction itself failed. */
+  #execTogether(calls: Call[], memo?: (reply: BatchReply) => void): BatchReply | undefined {
+    const tx = this.#tx;
     const outcomes: Outcome[] = [];
     // A lone call needs no savepoint: if it fails, the transaction is rolled back instead.
     const isolate = calls.length > 1;
-    for (const call of calls) {
-      const mark = tx.changeCount;
-      if (isolate) tx.run('SAVEPOINT call');
-      const outcome = this.#run(call);
-      if (outcome.ok) {
-        if (isolate) tx.run('RELEASE call');
-      } else {
-        tx.dropChangesAfter(mark);
-        if (!isolate || !this.#rollbackCall()) {
-          this.#rollbackQuietly();
-          tx.takeChanges();
-          // A lone call keeps its own error. In a larger batch, SQLite has rolled the whole
-          // transaction back (I/O error, full disk): no call was applied, none may report success.
-          return { outcomes: isolate ? calls.map(() => outcome) : [outcome], changes: [] };
-        }
-      }
-      outcomes.push(outcome);
-    }
-    const pending = tx.takeChanges();
-    let changes: Change[] = [];
     try {
-      if (pending.length > 0) {
-        tx.run(`UPDATE meta SET value = value + 1 WHERE key = 'version'`);
-        if (callKey !== undefined) this.#remember(callKey, outcomes);
+      tx.run('BEGIN');
+      for (const call of calls) {
+        const mark = tx.changeCount;
+        if (isolate) tx.run('SAVEPOINT call');
+        const outcome = this.#run(call);
+        if (outcome.ok) {
+          if (isolate) tx.run('RELEASE call');
+        } else {
+          tx.dropChangesAfter(mark);
+          if (!isolate) {
+            this.#rollbackQuietly();
+            tx.takeChanges();
+            return { outcomes: [outcome], changes: [] };
+          }
+          // Throws if SQLite already rolled the whole transaction back (I/O error, full disk).
+          tx.run('ROLLBACK TO call');
+          tx.run('RELEASE call');
+        }
+        outcomes.push(outcome);
       }
+      const pending = tx.takeChanges();
+      if (pending.length === 0) {
+        tx.run('COMMIT');
+        return { outcomes, changes: [] };
+      }
+      const version = this.#version + 1;
+      const reply = { outcomes, changes: pending.map((c) => ({ ...c, version })) };
+      tx.run(`UPDATE meta SET value = ? WHERE key = 'version'`, [version]);
+      memo?.(reply);
       tx.run('COMMIT');
+      this.#version = version;
+      return reply;
     } catch (err) {
-      // Nothing of this batch is durable: every call in it fails with the commit's error.
       this.#rollbackQuietly();
-      const error = encodeError(toStoreError(err));
-      return { outcomes: calls.map(() => ({ ok: false, error })), changes: [] };
+      tx.takeChanges();
+      this.#lastFailure = err;
+      return undefined;
     }
-    if (pending.length > 0) {
-      this.#version += 1;
-      const version = this.#version;
-      changes = pending.map((c) => ({ ...c, version }));
-    }
-    return { outcomes, changes };
+  }
+
+  #failAll(calls: Call[], err: unknown): BatchReply {
+    const error = encodeError(toStoreError(err));
+    return { outcomes: calls.map(() => ({ ok: false, error })), changes: [] };
   }
 
   /** Runs one call's handler; its error, if any, becomes its outcome. */
@@ -117,28 +149,9 @@ export class Engine {
     }
   }
 
-  /** Keeps a forwarded batch's reply for a while, in the batch's own transaction. */
-  #remember(callKey: string, outcomes: Outcome[]): void {
-    const now = this.#tx.now();
-    this.#tx.run('INSERT INTO applied_calls (key, reply, at) VALUES (?, ?, ?)', [callKey, encodeOutcomes(outcomes), now]);
-    if (++this.#remembered % 256 === 0) this.#tx.run('DELETE FROM applied_calls WHERE at < ?', [now - REMEMBER_MS]);
-  }
-
   close(): void {
     this.#tx.finalize();
     this.#db.close();
-  }
-
-  /** Undoes the failed call's savepoint; false if the transaction itself is gone. */
-  #rollbackCall(): boolean {
-    try {
-      this.#tx.run('ROLLBACK TO call');
-      this.#tx.run('RELEASE call');
-      return true;
-    } catch {
-      this.#rollbackQuietly();
-      return false;
-    }
   }
 
   #rollbackQuietly(): void {

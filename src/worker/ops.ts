@@ -40,3 +40,8 @@ export const readOps: ReadonlySet<string> = new Set<keyof Ops>([
   'tables.aliasList',
   'tables.aliasRun',
 ]);
+
+/** True if no call of the batch writes. */
+export function isReadOnly(calls: readonly { op: string }[]): boolean {
+  return calls.every((c) => readOps.has(c.op));
+}

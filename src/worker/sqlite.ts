@@ -1,5 +1,5 @@
 import sqlite3InitModule, { type Database, type SAHPoolUtil, type Sqlite3Static } from '@sqlite.org/sqlite-wasm';
-import { createStore, get as idbGet, set as idbSet, type UseStore } from 'idb-keyval';
+import { loadImage, saveImage } from './idb-images.js';
 import { StorageError } from '../errors.js';
 import { toStoreError } from './sql-errors.js';
 import type { StorageKind } from '../types.js';
@@ -71,17 +71,14 @@ export function hasIndexedDb(): boolean {
   return typeof indexedDB !== 'undefined';
 }
 
-let images: UseStore | undefined;
-
 /**
  * The IndexedDB fallback: an in-memory database loaded from, and saved as a
  * whole image to, IndexedDB. Group commit keeps one save per batch.
  */
 export async function openIdb(name: string): Promise<OpenedDb> {
   const sqlite3 = await loadSqlite();
-  images ??= createStore('flowstore', 'images');
   const key = `db:${name}`;
-  const image = await idbGet<Uint8Array>(key, images);
+  const image = await loadImage(key);
   const db = new sqlite3.oo1.DB(':memory:', 'c');
   if (image && image.byteLength > 0) {
     const p = sqlite3.wasm.allocFromTypedArray(image);
@@ -96,7 +93,7 @@ export async function openIdb(name: string): Promise<OpenedDb> {
     storage: 'idb',
     exportImage,
     release: () => {},
-    persist: () => idbSet(key, exportImage(), images),
+    persist: () => saveImage(key, exportImage()),
   };
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/worker/engine.js';
 import { createEngineHost } from '../../src/worker/host.js';
+import { loadSqlite } from '../../src/worker/sqlite.js';
 
 // The engine in-process, below the facade: group commit and exactly-once retries.
 async function openHost() {
@@ -20,7 +22,7 @@ describe('engine', () => {
     expect(reply.outcomes.map((o) => o.ok)).toEqual([true, false, true, true]);
     expect(reply.outcomes[1]).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS' } });
     expect(reply.outcomes[3]).toEqual({ ok: true, value: ['a', 'b'] });
-    expect(reply.changes.map((c) => c.key)).toEqual(['r/a', 'r/b']);
+    expect(reply.changes.map((c) => c.key)).toEqual(['["r","a"]', '["r","b"]']);
     expect(new Set(reply.changes.map((c) => c.version)).size).toBe(1);
     host.close();
   });
@@ -45,7 +47,8 @@ describe('engine', () => {
     const first = await host.exec(calls, 'follower-1:7');
     const retry = await host.exec(calls, 'follower-1:7');
     expect(retry.outcomes).toEqual(first.outcomes);
-    expect(retry.changes).toEqual([]);
+    // Its notices go out again: the first leader may have died before sending them.
+    expect(retry.changes).toEqual(first.changes);
     const list = await host.exec([{ op: 'records.list', args: ['t', 0] }]);
     expect((list.outcomes[0] as { value: unknown[] }).value).toHaveLength(1);
     // A different key is a different call: the write-once put now fails.
@@ -54,13 +57,33 @@ describe('engine', () => {
     host.close();
   });
 
-  it('keeps bytes as bytes in a remembered reply', async () => {
+  it('re-runs the reads of a retried batch instead of replaying old answers', async () => {
     const host = await openHost();
-    const image = await host.exec([{ op: 'db.export', args: [] }, { op: 'globals.upsert', args: ['k', 1] }], 'f:1');
-    const again = await host.exec([{ op: 'db.export', args: [] }, { op: 'globals.upsert', args: ['k', 1] }], 'f:1');
-    const bytes = (again.outcomes[0] as { value: unknown }).value;
-    expect(bytes).toBeInstanceOf(Uint8Array);
-    expect(bytes).toEqual((image.outcomes[0] as { value: unknown }).value);
+    const calls = [
+      { op: 'globals.upsert' as const, args: ['k', 1] },
+      { op: 'globals.get' as const, args: ['k'] },
+    ];
+    await host.exec(calls, 'f:1');
+    await host.exec([{ op: 'globals.upsert', args: ['k', 2] }]);
+    const retry = await host.exec(calls, 'f:1');
+    expect(retry.outcomes).toEqual([{ ok: true }, { ok: true, value: 2 }]);
     host.close();
+  });
+
+  it('a write refused for lack of space fails alone; the rest of its batch lands', async () => {
+    const sqlite3 = await loadSqlite();
+    const db = new sqlite3.oo1.DB(':memory:', 'c');
+    const engine = new Engine(db, () => sqlite3.capi.sqlite3_js_db_export(db));
+    // A database that may not grow past its current size plus a little: a full disk.
+    const pages = Number(db.selectValue('PRAGMA page_count'));
+    db.exec(`PRAGMA max_page_count = ${pages + 8}`);
+    const reply = engine.exec([
+      { op: 'outputs.put', args: ['r', 'a', 1] },
+      { op: 'outputs.put', args: ['r', 'big', 'x'.repeat(2_000_000)] },
+      { op: 'outputs.put', args: ['r', 'b', 3] },
+    ]);
+    expect(reply.outcomes.map((o) => (o.ok ? 'ok' : o.error.code))).toEqual(['ok', 'STORAGE_FULL', 'ok']);
+    expect(engine.exec([{ op: 'outputs.keys', args: ['r'] }]).outcomes[0]).toEqual({ ok: true, value: ['a', 'b'] });
+    engine.close();
   });
 });
