@@ -39,6 +39,11 @@ export function rpcChannelName(dbName: string): string {
 /** Messages on the RPC channel between follower stores and the leader. */
 export type RpcMessage =
   | { type: 'call'; leaderId: string; from: string; id: number; calls: Call[] }
-  | { type: 'reply'; to: string; id: number; reply: BatchReply | { error: string } }
+  | { type: 'reply'; to: string; id: number; reply: BatchReply | { error: WireError } }
   | { type: 'leader'; leaderId: string; storage: StorageKind }
   | { type: 'who-leads' };
+
+/** The Web Lock whose holder owns the database (the leader). */
+export function leaderLockName(dbName: string): string {
+  return `flowstore:leader:${dbName}`;
+}

@@ -6,7 +6,8 @@ import { Globals } from './globals.js';
 import { Outputs } from './outputs.js';
 import { Records } from './records.js';
 import { Streams } from './streams.js';
-import { openTable, type Table, type TableSchema } from './table.js';
+import type { TableSchema } from './table-schema.js';
+import { openTable, type Table } from './table.js';
 import type { Change, JsonObject, StorageKind } from './types.js';
 import { assertId } from './validate.js';
 
@@ -43,22 +44,34 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (!['auto', 'opfs', 'idb', 'memory'].includes(storage)) {
     throw new ValidationError(`storage must be 'auto', 'opfs', 'idb' or 'memory', got ${String(storage)}`, 'storage');
   }
-  const conn = await connect({
-    name: options.name,
-    storage,
-    worker: options.worker ?? typeof Worker !== 'undefined',
-    leaderTimeoutMs: options.leaderTimeoutMs ?? 10_000,
-  });
-  return new Store(options.name, conn);
+  // Listen before the database opens: a BroadcastChannel registers asynchronously,
+  // and a notice posted before it is registered never arrives.
+  const feed = new ChangeFeed(options.name);
+  let conn: Connection;
+  try {
+    conn = await connect({
+      name: options.name,
+      storage,
+      worker: options.worker ?? typeof Worker !== 'undefined',
+      leaderTimeoutMs: options.leaderTimeoutMs ?? 10_000,
+    });
+  } catch (err) {
+    feed.close();
+    throw err;
+  }
+  return new Store(options.name, conn, feed);
 }
 
 /** A durable store: outputs, globals, records, tables and streams over one SQLite database. */
 export class Store {
-  /** The database name. */
   readonly name: string;
+  /** Write-once values keyed by (run, node). */
   readonly outputs: Outputs;
+  /** Global key/value: write-once `put`, overwriting `upsert`. */
   readonly globals: Globals;
+  /** Append-only, immutable records with lineage. */
   readonly records: Records;
+  /** Per-(stream, attempt) frame logs with blocking tail and follow. */
   readonly streams: Streams;
   readonly #conn: Connection;
   readonly #rpc: Batcher;
@@ -66,11 +79,11 @@ export class Store {
   #closing: Promise<void> | undefined;
 
   /** @internal use {@link openStore} */
-  constructor(name: string, conn: Connection) {
+  constructor(name: string, conn: Connection, feed: ChangeFeed) {
     this.name = name;
     this.#conn = conn;
     this.#rpc = new Batcher((calls) => conn.send(calls));
-    this.#feed = new ChangeFeed(name);
+    this.#feed = feed;
     this.outputs = new Outputs(this.#rpc);
     this.globals = new Globals(this.#rpc);
     this.records = new Records(this.#rpc);

@@ -1,7 +1,7 @@
-import { encodeError, StorageError } from '../errors.js';
+import { encodeError, type WireError, StorageError } from '../errors.js';
 import { changeChannelName, rpcChannelName, type BatchReply, type Call, type OpenReply, type Outcome, type OpenRequest, type RpcMessage } from '../protocol.js';
 import { Engine } from './engine.js';
-import { readOps } from './ops.js';
+import { isReadOnly, readOps } from './ops.js';
 import { isIoError, opfsWriteRefused, toStoreError } from './sql-errors.js';
 import { hasIndexedDb, hasOpfs, openIdb, openMemory, openOpfs, type OpenedDb } from './sqlite.js';
 
@@ -59,21 +59,48 @@ export function createEngineHost() {
     if (lost !== undefined) {
       throw new StorageError(`The database could not be reloaded from IndexedDB after a failed save (${(lost as Error)?.message ?? String(lost)}); open the store again.`, { cause: lost });
     }
-    if (!engine || !opened) throw new StorageError('The engine is not open.');
+    if (!engine || !opened) throw new StorageError('The database is not open here any more; open the store again.');
+    const writes = !isReadOnly(calls);
     let reply = engine.exec(calls, callKey);
-    if (reply.changes.length > 0 && opened.persist) {
+    // Any committed write needs saving, announced or not (opening a table writes DDL).
+    if (writes && opened.persist && reply.outcomes.some((o) => o.ok)) {
       try {
         await opened.persist();
       } catch (err) {
-        reply = failBatch(calls, err);
         await reloadSaved();
+        reply = calls.length > 1 && engine ? await runEachSaved(calls) : failBatch(calls, err);
       }
     }
     // Only writes can be refused for lack of space; a failed read stays a StorageError.
-    const writes = !calls.every((c) => readOps.has(c.op));
     if (writes && opened?.storage === 'opfs' && reply.outcomes.some(isIoFailure)) reply = await explainIoErrors(reply);
     if (reply.changes.length > 0) notices?.postMessage({ type: 'changes', changes: reply.changes });
     return reply;
+  }
+
+  /**
+   * After a batch's snapshot could not be saved: each call alone, saved alone,
+   * so one caller's oversized write does not fail the others.
+   */
+  async function runEachSaved(calls: Call[]): Promise<BatchReply> {
+    const done: BatchReply = { outcomes: [], changes: [] };
+    for (const call of calls) {
+      if (!engine || !opened?.persist) {
+        done.outcomes.push(...failBatch([call], lost).outcomes);
+        continue;
+      }
+      let reply = engine.exec([call]);
+      if (reply.outcomes[0]?.ok && !readOps.has(call.op)) {
+        try {
+          await opened.persist();
+        } catch (err) {
+          await reloadSaved();
+          reply = failBatch([call], err);
+        }
+      }
+      done.outcomes.push(...reply.outcomes);
+      done.changes.push(...reply.changes);
+    }
+    return done;
   }
 
   /**
@@ -115,12 +142,12 @@ export function createEngineHost() {
       rpc.onmessage = async (event: MessageEvent<RpcMessage>) => {
         const msg = event.data;
         if (msg.type !== 'call' || msg.leaderId !== leaderId) return;
-        let reply: BatchReply | { error: string };
+        let reply: BatchReply | { error: WireError };
         try {
           // Same key as the follower would use if it became leader and retried the call itself.
           reply = await exec(msg.calls, `${msg.from}:${msg.id}`);
         } catch (err) {
-          reply = { error: (err as Error).message };
+          reply = { error: encodeError(toStoreError(err)) };
         }
         rpc?.postMessage({ type: 'reply', to: msg.from, id: msg.id, reply } satisfies RpcMessage);
       };

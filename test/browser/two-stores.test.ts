@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlreadyExistsError, NotFoundError, openStore, type Store } from '../../src/index.js';
+import { AlreadyExistsError, NotFoundError, openStore, StorageError, type Store } from '../../src/index.js';
 import { uniqueName } from '../backends.js';
 
 // Two store instances of one database in one page: the first owns the files
@@ -39,6 +39,17 @@ describe('two stores of one database', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const winner = results[0]!.status === 'fulfilled' ? 'a' : 'b';
     expect(await a.outputs.get('r', 'n')).toBe(winner);
+  });
+
+  it('refuses a second instance that asks for other storage than the leader uses', async () => {
+    const name = uniqueName('mismatch');
+    await openOne(name);
+    const other = openStore({ name, storage: 'idb' });
+    await expect(other).rejects.toBeInstanceOf(StorageError);
+    await expect(other).rejects.toThrow(/storage "opfs", not "idb"/);
+    const auto = await openStore({ name });
+    open.push(auto);
+    expect(auto.storage).toBe('opfs');
   });
 
   it('onChange fires in the other instance after a commit', async () => {
