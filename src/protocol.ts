@@ -47,3 +47,9 @@ export type RpcMessage =
 export function leaderLockName(dbName: string): string {
   return `flowstore:leader:${dbName}`;
 }
+
+/** A batch sent to the worker on its exec port. */
+export type ExecRequest = { id: number; calls: Call[]; callKey?: string };
+
+/** The worker's answer on the exec port. */
+export type ExecResponse = { id: number; reply: BatchReply } | { id: number; error: WireError };

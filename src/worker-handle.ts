@@ -1,7 +1,7 @@
-import { wrap, type Remote } from 'comlink';
+import { transfer, wrap, type Remote } from 'comlink';
 import { installErrorCodec } from './comlink-errors.js';
-import { StorageError } from './errors.js';
-import type { BatchReply, Call, OpenReply, OpenRequest } from './protocol.js';
+import { decodeError, StorageError } from './errors.js';
+import type { BatchReply, Call, ExecRequest, ExecResponse, OpenReply, OpenRequest } from './protocol.js';
 import type { EngineHost } from './worker/host.js';
 
 /** A started worker. Every call to it rejects (never hangs) if the worker dies or is stopped. */
@@ -9,6 +9,9 @@ export class WorkerHandle {
   readonly remote: Remote<EngineHost>;
   readonly worker: Worker;
   reply!: OpenReply;
+  #port: MessagePort | undefined;
+  #nextId = 1;
+  readonly #pending = new Map<number, { resolve: (reply: BatchReply) => void; reject: (err: unknown) => void }>();
   readonly #dead: Promise<never>;
   #kill!: (err: Error) => void;
 
@@ -24,10 +27,27 @@ export class WorkerHandle {
 
   async open(req: OpenRequest): Promise<void> {
     this.reply = await this.#alive(this.remote.open(req));
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = (event: MessageEvent<ExecResponse>) => {
+      const msg = event.data;
+      const pending = this.#pending.get(msg.id);
+      if (!pending) return;
+      this.#pending.delete(msg.id);
+      if ('error' in msg) pending.reject(decodeError(msg.error));
+      else pending.resolve(msg.reply);
+    };
+    await this.#alive(this.remote.attachExecPort(transfer(port2, [port2])));
+    this.#port = port1;
   }
 
+  /** Runs a batch in the worker; one plain message each way. */
   exec(calls: Call[], callKey?: string): Promise<BatchReply> {
-    return this.#alive(this.remote.exec(calls, callKey));
+    const port = this.#port;
+    if (!port) return Promise.reject(new StorageError('The database worker is not open.'));
+    const id = this.#nextId++;
+    const answer = new Promise<BatchReply>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+    port.postMessage({ id, calls, callKey } satisfies ExecRequest);
+    return this.#alive(answer);
   }
 
   serve(name: string, leaderId: string): Promise<void> {
@@ -41,6 +61,8 @@ export class WorkerHandle {
   /** Stops the worker at once; calls in flight reject. */
   terminate(): void {
     this.worker.terminate();
+    this.#port?.close();
+    this.#pending.clear();
     this.#kill(new StorageError('The database worker was stopped before it answered; the call may or may not have been applied.'));
   }
 

@@ -1,5 +1,5 @@
 import { encodeError, type WireError, StorageError } from '../errors.js';
-import { changeChannelName, rpcChannelName, type BatchReply, type Call, type OpenReply, type Outcome, type OpenRequest, type RpcMessage } from '../protocol.js';
+import { changeChannelName, rpcChannelName, type BatchReply, type Call, type OpenReply, type Outcome, type OpenRequest, type RpcMessage, type ExecRequest, type ExecResponse } from '../protocol.js';
 import { Engine } from './engine.js';
 import { isReadOnly, readOps } from './ops.js';
 import { isIoError, opfsWriteRefused, toStoreError } from './sql-errors.js';
@@ -135,6 +135,21 @@ export function createEngineHost() {
      * hand-over) makes the batch apply once: a retry gets the first reply.
      */
     exec,
+
+    /**
+     * Answers `{ id, calls, callKey }` messages on `port` with `{ id, reply }` or
+     * `{ id, error }`: the hot path, without comlink's per-call bookkeeping.
+     */
+    attachExecPort(port: MessagePort): void {
+      port.onmessage = async (event: MessageEvent<ExecRequest>) => {
+        const { id, calls, callKey } = event.data;
+        try {
+          port.postMessage({ id, reply: await exec(calls, callKey) } satisfies ExecResponse);
+        } catch (err) {
+          port.postMessage({ id, error: encodeError(toStoreError(err)) } satisfies ExecResponse);
+        }
+      };
+    },
 
     /** Starts answering calls that follower stores forward over the database's RPC channel. */
     serve(name: string, leaderId: string): void {
