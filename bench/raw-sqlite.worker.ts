@@ -21,7 +21,7 @@ async function open(dir: string): Promise<Record<string, number>> {
   // Same pragmas as src/worker/sqlite.ts, so the floor pays the same commit.
   db.exec(`
     PRAGMA locking_mode = EXCLUSIVE;
-    PRAGMA journal_mode = PERSIST;
+    PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
     PRAGMA foreign_keys = ON;
     CREATE TABLE IF NOT EXISTS outputs (
