@@ -1,4 +1,5 @@
 import type { Database } from '@sqlite.org/sqlite-wasm';
+import { StorageError } from '../errors.js';
 
 /**
  * Versioned schema: migration i moves the database from user_version i to
@@ -101,7 +102,7 @@ const migrations: string[] = [
 export function migrate(db: Database): void {
   const current = Number(db.selectValue('PRAGMA user_version') ?? 0);
   if (current > migrations.length) {
-    throw new Error(`This database has schema version ${current}, newer than this flowstore (${migrations.length}); upgrade flowstore to open it.`);
+    throw new StorageError(`This database has schema version ${current}, newer than this flowstore (${migrations.length}); upgrade flowstore to open it.`);
   }
   if (current === migrations.length) return;
   db.exec('BEGIN IMMEDIATE');

@@ -106,7 +106,7 @@ export async function openMemory(): Promise<OpenedDb> {
 }
 
 /**
- * Durability settings, chosen by measurement (README, Durability; `npm run
+ * Durability settings, chosen by measurement (README, Performance; `npm run
  * bench:journal`): WAL with synchronous=FULL syncs the log on every commit, so
  * a resolved write survives a crash, at about half the cost per commit of the
  * rollback journals. opfs-sahpool has no shared memory, so WAL needs exclusive
@@ -120,7 +120,7 @@ function configure(db: Database): void {
     PRAGMA foreign_keys = ON;
   `);
   const mode = db.selectValue('PRAGMA journal_mode');
-  if (mode !== 'wal') throw new Error(`SQLite refused WAL mode on OPFS (journal_mode is ${String(mode)}).`);
+  if (mode !== 'wal') throw new StorageError(`SQLite refused WAL mode on OPFS (journal_mode is ${String(mode)}), so commits could not be made durable; please report this with your browser version.`);
 }
 
 /** A VFS- and directory-safe name for a database name of any characters. */

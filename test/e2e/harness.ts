@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright';
-import { build, createServer, preview } from 'vite';
+import { build, createServer, preview, type ViteDevServer } from 'vite';
 // @ts-expect-error plain ESM helper shared with the test scripts
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 
@@ -84,4 +84,24 @@ export async function ready(page: Page): Promise<void> {
 /** A database name no earlier run used. */
 export function uniqueDb(label: string): string {
   return `e2e-${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/**
+ * Serves test/e2e/pages (the small test pages) with Vite's dev server; it
+ * sends no COOP/COEP headers. `entries` are the pages to pre-bundle for.
+ */
+export async function servePages(cacheDir: string, entries?: string[]): Promise<ViteDevServer> {
+  const server = await createServer({
+    root: fileURLToPath(new URL('./pages/', import.meta.url)),
+    configFile: false,
+    cacheDir,
+    logLevel: 'warn',
+    clearScreen: false,
+    optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm'], include: ['comlink'], ...(entries ? { entries } : {}) },
+    worker: { format: 'es' },
+    // No watcher and no HMR: an edit to src/ during a run must not reload the pages mid-test.
+    server: { port: 0, host: '127.0.0.1', hmr: false, watch: null },
+  });
+  await server.listen();
+  return server;
 }

@@ -1,8 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright';
-import { createServer, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, tempDir, uniqueDb } from './harness.js';
+import { launch, tempDir, uniqueDb, servePages } from './harness.js';
 import type { PageReport, SeenFrame, WriteRecord } from './pages/multitab.js';
 
 const PAGES = 4;
@@ -19,22 +18,6 @@ const STREAM = 'shared';
 type Ending = 'closed' | 'crashed' | 'frozen';
 type Resolved = { label: string; kind: WriteRecord['kind']; i: number; seq: number | undefined };
 
-/** Serves test/e2e/pages with Vite's dev server; it sends no COOP/COEP headers. */
-async function servePages(cacheDir: string): Promise<ViteDevServer> {
-  const server = await createServer({
-    root: fileURLToPath(new URL('./pages/', import.meta.url)),
-    configFile: false,
-    cacheDir,
-    logLevel: 'warn',
-    clearScreen: false,
-    optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm'], include: ['comlink', 'idb-keyval'] },
-    worker: { format: 'es' },
-    // Others may edit src/ while this runs: no watcher, no HMR, so no page reloads mid-test.
-    server: { port: 0, host: '127.0.0.1', hmr: false, watch: null },
-  });
-  await server.listen();
-  return server;
-}
 
 async function openPage(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage();

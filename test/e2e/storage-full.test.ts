@@ -1,8 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import type { BrowserContext, CDPSession, Page } from 'playwright';
-import { createServer, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstPage, launch, tempDir, uniqueDb } from './harness.js';
+import { firstPage, launch, tempDir, uniqueDb, servePages } from './harness.js';
 
 // Chromium's own quota check, narrowed through the DevTools protocol. It must be
 // a top-level page: Vitest's browser mode runs tests in a frame of another
@@ -19,22 +18,6 @@ const SMALL = 20;
 /** The page's API (declared in pages/quota.ts). */
 type Probe = Window['probe'];
 
-/** Serves test/e2e/pages with Vite's dev server. */
-async function servePages(cacheDir: string): Promise<ViteDevServer> {
-  const server = await createServer({
-    root: fileURLToPath(new URL('./pages/', import.meta.url)),
-    configFile: false,
-    cacheDir,
-    logLevel: 'warn',
-    clearScreen: false,
-    optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm'], include: ['comlink', 'idb-keyval'], entries: ['quota.html'] },
-    worker: { format: 'es' },
-    // Others may edit src/ while this runs: no watcher, no HMR, so no page reloads mid-test.
-    server: { port: 0, host: '127.0.0.1', hmr: false, watch: null },
-  });
-  await server.listen();
-  return server;
-}
 
 describe('a full storage quota', () => {
   let cache: Awaited<ReturnType<typeof tempDir>>;
@@ -58,7 +41,7 @@ describe('a full storage quota', () => {
   beforeAll(async () => {
     cache = await tempDir('quota-cache');
     profile = await tempDir('quota-profile');
-    server = await servePages(cache.path);
+    server = await servePages(cache.path, ['quota.html']);
     const base = server.resolvedUrls?.local[0];
     if (!base) throw new Error('the page server did not report a URL');
     origin = new URL(base).origin;
