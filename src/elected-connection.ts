@@ -14,6 +14,8 @@ type PendingCall = {
   sent: boolean;
 };
 
+const SQLITE_BUSY = 5;
+
 /** How long an instance that failed to take over waits before it queues for the lock again. */
 const REJOIN_MS = 1000;
 
@@ -206,6 +208,7 @@ export class ElectedConnection implements Connection {
     this.#handle = handle;
     this.#storage = handle.reply.storage;
     warnOnce(handle.reply);
+    handle.dead.catch(() => this.#workerDied(handle));
     const leaderId = `${this.#id}:${term}`;
     await handle.serve(this.#options.name, leaderId);
     if (stale()) throw new ClosedError('This store stepped down before it could take over the database.');
@@ -223,11 +226,15 @@ export class ElectedConnection implements Connection {
     for (;;) {
       let mine: WorkerHandle | undefined;
       try {
-        return await startWorker(this.#options, (handle) => (this.#starting = mine = handle));
+        // A take-over keeps the storage the previous leader used, whatever this instance asked for.
+        const storage = this.#storage ?? this.#options.storage;
+        return await startWorker({ ...this.#options, storage }, (handle) => (this.#starting = mine = handle));
       } catch (err) {
         if (this.#closed || term !== this.#term) throw err;
-        if (!(err instanceof StorageError) || Date.now() + delay > deadline) throw err;
+        // Only "the files are still held" goes away by waiting; anything else is final.
+        if (!isPoolBusy(err) || Date.now() + delay > deadline) throw err;
         await new Promise((r) => setTimeout(r, delay));
+        if (this.#closed || term !== this.#term) throw new ClosedError('This store stopped before it could take over the database.');
         delay = Math.min(delay * 2, 500);
       } finally {
         if (this.#starting === mine) this.#starting = undefined;
@@ -256,6 +263,13 @@ export class ElectedConnection implements Connection {
       this.#leaderId = undefined;
       this.#setRole('follower');
     }
+  }
+
+  /** A leader whose worker died cannot serve anyone: step down and queue again. */
+  #workerDied(handle: WorkerHandle): void {
+    if (this.#handle !== handle || this.#closed || this.#suspended) return;
+    this.#suspend();
+    this.#resume();
   }
 
   #resume(): void {
@@ -390,4 +404,8 @@ export class ElectedConnection implements Connection {
     this.#role = role;
     for (const listener of this.#roleListeners) listener(role);
   }
+}
+
+function isPoolBusy(err: unknown): boolean {
+  return err instanceof StorageError && err.sqliteCode === SQLITE_BUSY;
 }

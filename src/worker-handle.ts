@@ -13,6 +13,10 @@ export class WorkerHandle {
   #nextId = 1;
   readonly #pending = new Map<number, { resolve: (reply: BatchReply) => void; reject: (err: unknown) => void }>();
   readonly #dead: Promise<never>;
+  /** Rejects when the worker fails or is stopped. */
+  get dead(): Promise<never> {
+    return this.#dead;
+  }
   #kill!: (err: Error) => void;
 
   constructor(req: OpenRequest) {

@@ -81,9 +81,22 @@ export class Engine {
     const row = this.#tx.get('SELECT reply FROM applied_calls WHERE key = ?', [callKey]);
     if (!row) return undefined;
     const kept = JSON.parse(row.reply as string) as Remembered;
-    // Reads run again; a write missing from the memo (cut off mid-way) runs in its own transaction.
-    const outcomes = calls.map((c, i) => kept.outcomes[i] ?? (readOps.has(c.op) ? this.#run(c) : (this.#execTogether([c]) ?? this.#failAll([c], this.#lastFailure)).outcomes[0]!));
-    return { outcomes, changes: kept.changes };
+    const outcomes: Outcome[] = [];
+    const changes = [...kept.changes];
+    calls.forEach((call, i) => {
+      const known = kept.outcomes[i];
+      if (known) outcomes.push(known);
+      else if (readOps.has(call.op)) outcomes.push(this.#run(call));
+      else {
+        // A write cut off mid-way (the batch was being retried call by call): apply it now,
+        // and extend the memo in the same transaction.
+        const memo = (r: BatchReply) => this.#remember(callKey, calls, { outcomes: [...outcomes, ...r.outcomes], changes: [...changes, ...r.changes] });
+        const reply = this.#execTogether([call], memo) ?? this.#failAll([call], this.#lastFailure);
+        outcomes.push(...reply.outcomes);
+        changes.push(...reply.changes);
+      }
+    });
+    return { outcomes, changes };
   }
 
   /** One transaction for the whole batch; undefined if the transaction itself failed. */
@@ -115,8 +128,10 @@ export class Engine {
       }
       const pending = tx.takeChanges();
       if (pending.length === 0) {
+        const reply = { outcomes, changes: [] };
+        memo?.(reply);
         tx.run('COMMIT');
-        return { outcomes, changes: [] };
+        return reply;
       }
       const version = this.#version + 1;
       const reply = { outcomes, changes: pending.map((c) => ({ ...c, version })) };

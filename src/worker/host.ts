@@ -169,10 +169,15 @@ export function createEngineHost() {
     },
 
     async close(): Promise<void> {
-      await queue;
+      // Stop taking forwarded calls first: unanswered, they go to the next leader with their keys.
       rpc?.close();
+      rpc = undefined;
+      for (let last; last !== queue; ) {
+        last = queue;
+        await last;
+      }
       notices?.close();
-      rpc = notices = undefined;
+      notices = undefined;
       engine?.close();
       opened?.release();
       engine = opened = undefined;

@@ -10,7 +10,17 @@ function database(): Promise<IDBDatabase> {
   opening ??= new Promise<IDBDatabase>((resolve, reject) => {
     const req = indexedDB.open('flowstore', 1);
     req.onupgradeneeded = () => req.result.createObjectStore('images');
-    req.onsuccess = () => resolve(req.result);
+    req.onsuccess = () => {
+      const db = req.result;
+      // If the browser closes it (storage cleared) or another context upgrades it, open anew next time.
+      const forget = () => {
+        db.close();
+        opening = undefined;
+      };
+      db.onclose = forget;
+      db.onversionchange = forget;
+      resolve(db);
+    };
     req.onerror = () => reject(req.error);
   });
   opening.catch(() => (opening = undefined));

@@ -50,8 +50,9 @@ export async function openOpfs(name: string): Promise<OpenedDb> {
     // Setting up the pool writes its files' headers, which a full quota refuses.
     if ((err as Error | null)?.name === 'QuotaExceededError') throw toStoreError(err);
     throw new StorageError(
-      `Could not open database "${name}" on OPFS: another worker still holds its files (${(err as Error).message}).`,
-      { cause: err },
+      `Could not open database "${name}" on OPFS: another worker still holds its files (${(err as Error).message}). Close the other store or tab, or wait for it to hand over.`,
+      // SQLITE_BUSY marks the one failure that waiting can cure.
+      { cause: err, sqliteCode: 5 },
     );
   }
   if (pool.isPaused()) await pool.unpauseVfs();
