@@ -1,5 +1,5 @@
 import type { Change, Store } from '../../src/index.js';
-import { byTestId, clock, h } from './dom.js';
+import { byTestId, clock, coalesce, h } from './dom.js';
 
 const KEEP = 30;
 /** Changes to one run within this long fold into one line (a bulk write would scroll everything else away). */
@@ -12,15 +12,22 @@ export function mountActivity(store: Store): void {
   const list = byTestId('activity-list');
   const entries: Entry[] = [];
 
+  const paintTop = coalesce(() => {
+    const top = entries[0];
+    if (!top) return;
+    top.el.querySelector('.key')!.textContent = `${runOf(top.change)}/*`;
+    top.el.querySelector('.repeat')!.textContent = `×${top.repeat.toLocaleString()}`;
+    top.el.querySelector('time')!.textContent = clock(top.at);
+  });
+
   store.onChange((change) => {
     const now = Date.now();
     const top = entries[0];
     if (top && top.change.module === 'outputs' && change.module === 'outputs' && now - top.at < FOLD_MS && runOf(top.change) === runOf(change)) {
       top.repeat++;
       top.at = now;
-      top.el.querySelector('.key')!.textContent = `${runOf(change)}/*`;
-      top.el.querySelector('.repeat')!.textContent = `×${top.repeat.toLocaleString()}`;
-      top.el.querySelector('time')!.textContent = clock(now);
+      // A burst of 10,000 notices repaints this line a few times, not 10,000.
+      paintTop();
       return;
     }
     // New lines go on top; existing ones stay put, so only the new line plays its arrival highlight.
