@@ -93,6 +93,9 @@ export class ElectedConnection implements Connection {
 
   send(calls: Call[]): Promise<BatchReply> {
     if (this.#closed) return Promise.reject(new ClosedError());
+    // The leader's own calls are not keyed: recording each reply would cost every local commit
+    // more pages than the write itself. If this instance stops leading while its worker runs
+    // such a call, the call rejects saying it may or may not have been applied.
     if (this.#role === 'leader' && this.#handle) return this.#handle.exec(calls);
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
@@ -336,7 +339,7 @@ export class ElectedConnection implements Connection {
         (reply) => this.#take(id)?.resolve(reply),
         (err: unknown) => {
           // Stopped because this instance stepped down: it stays queued for the next leader, same key.
-          if (this.#handle !== handle) return;
+          if (this.#handle !== handle && !this.#closed) return;
           this.#take(id)?.reject(err);
         },
       );

@@ -9,8 +9,12 @@ import { Tx } from './tx.js';
 
 type Handler = (tx: Tx, ...args: unknown[]) => unknown;
 
-/** How long replies of forwarded calls are kept for retries after a hand-over. */
-const REMEMBER_MS = 10 * 60_000;
+/**
+ * How long replies of keyed calls are kept for retries after a hand-over. A
+ * retry comes within a caller's leaderTimeoutMs (10 s by default) plus the
+ * hand-over itself, so two minutes is ample and bounds the table's size.
+ */
+const REMEMBER_MS = 2 * 60_000;
 
 /** What is kept of a forwarded batch: write outcomes (reads are re-run) and its notices. */
 type Remembered = { outcomes: (Outcome | null)[]; changes: Change[] };
@@ -128,10 +132,10 @@ export class Engine {
       }
       const pending = tx.takeChanges();
       if (pending.length === 0) {
-        const reply = { outcomes, changes: [] };
-        memo?.(reply);
+        // Nothing changed (the calls failed, or were no-ops): a retry may run them again, and
+        // a refused call must leave the database byte-for-byte as it was.
         tx.run('COMMIT');
-        return reply;
+        return { outcomes, changes: [] };
       }
       const version = this.#version + 1;
       const reply = { outcomes, changes: pending.map((c) => ({ ...c, version })) };
