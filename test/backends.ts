@@ -1,4 +1,4 @@
-import { openStore, type Store, type StoreOptions } from '../src/index.js';
+import { openStore, type Change, type Store, type StoreOptions } from '../src/index.js';
 
 /** A backend that claims the store contract, and how to open a store on it. */
 export type Backend = {
@@ -41,4 +41,15 @@ export class Stores {
   async closeAll(): Promise<void> {
     await Promise.all(this.#open.splice(0).map((s) => s.close()));
   }
+}
+
+/** Resolves with the first change notice the store receives that matches. */
+export function nextChange(store: Store, matches: (c: Change) => boolean): Promise<Change> {
+  return new Promise((resolve) => {
+    const off = store.onChange((c) => {
+      if (!matches(c)) return;
+      off();
+      resolve(c);
+    });
+  });
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ValidationError, type Change, type Frame, type Json, type Store, type StreamPage } from '../src/index.js';
-import { backends, Stores } from './backends.js';
+import { ValidationError, type Frame, type Json, type Store, type StreamPage } from '../src/index.js';
+import { backends, nextChange, Stores } from './backends.js';
 
 const data = (page: StreamPage) => page.frames.map((f) => f.data);
 const seqs = (page: StreamPage) => page.frames.map((f) => f.seq);
@@ -18,17 +18,6 @@ function countCalls(store: Store) {
       return spy.mock.results[of(op)[n]![1]]!.value;
     },
   };
-}
-
-/** Resolves with the first change notice the store receives that matches. */
-function nextChange(store: Store, matches: (c: Change) => boolean): Promise<Change> {
-  return new Promise((resolve) => {
-    const off = store.onChange((c) => {
-      if (!matches(c)) return;
-      off();
-      resolve(c);
-    });
-  });
 }
 
 describe.each(backends)('streams ($label)', (backend) => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Change, Frame, Store } from '../../src/index.js';
-import { Stores, uniqueName } from '../backends.js';
+import type { Frame, Store } from '../../src/index.js';
+import { nextChange, Stores, uniqueName } from '../backends.js';
 
 /**
  * Watches `store`'s engine calls (a counter, not a stand-in); the returned
@@ -13,16 +13,6 @@ function watchFirstTail(store: Store): () => Promise<void> {
     await vi.waitFor(() => expect(index()).toBeGreaterThanOrEqual(0), { timeout: 10_000, interval: 5 });
     await spy.mock.results[index()]!.value;
   };
-}
-
-function nextChange(store: Store, matches: (c: Change) => boolean): Promise<Change> {
-  return new Promise((resolve) => {
-    const off = store.onChange((c) => {
-      if (!matches(c)) return;
-      off();
-      resolve(c);
-    });
-  });
 }
 
 // Two store instances of one database in one page: A leads (owns the worker), B forwards its calls to A.
