@@ -17,13 +17,21 @@ export class WorkerHandle {
   get dead(): Promise<never> {
     return this.#dead;
   }
-  #kill!: (err: Error) => void;
+  readonly #kill: (err: Error) => void;
 
   constructor(req: OpenRequest) {
     this.worker = new Worker(new URL('./worker/db.worker.js', import.meta.url), { type: 'module', name: `flowstore:${req.name}` });
     this.remote = wrap<EngineHost>(this.worker);
-    this.#dead = new Promise<never>((_, reject) => (this.#kill = reject));
+    let reject!: (err: Error) => void;
+    this.#dead = new Promise<never>((_, r) => (reject = r));
     this.#dead.catch(() => {});
+    this.#kill = (err) => {
+      reject(err);
+      // Batches in flight are not raced against #dead (that would leave one reaction
+      // per call on a promise that lives as long as the worker): fail them here.
+      for (const pending of this.#pending.values()) pending.reject(err);
+      this.#pending.clear();
+    };
     this.worker.addEventListener('error', (event) => {
       this.#kill(new StorageError(`The database worker failed: ${event.message || 'it stopped unexpectedly'}. Open the store again.`));
     });
@@ -51,7 +59,7 @@ export class WorkerHandle {
     const id = this.#nextId++;
     const answer = new Promise<BatchReply>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
     port.postMessage({ id, calls, callKey } satisfies ExecRequest);
-    return this.#alive(answer);
+    return answer;
   }
 
   serve(name: string, leaderId: string): Promise<void> {
@@ -66,7 +74,6 @@ export class WorkerHandle {
   terminate(): void {
     this.worker.terminate();
     this.#port?.close();
-    this.#pending.clear();
     this.#kill(new StorageError('The database worker was stopped before it answered; the call may or may not have been applied.'));
   }
 
