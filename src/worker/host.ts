@@ -2,7 +2,7 @@ import { encodeError, type WireError, StorageError } from '../errors.js';
 import { changeChannelName, rpcChannelName, type BatchReply, type Call, type OpenReply, type Outcome, type OpenRequest, type RpcMessage, type ExecRequest, type ExecResponse } from '../protocol.js';
 import { Engine } from './engine.js';
 import { isReadOnly, readOps } from './ops.js';
-import { isIoError, opfsWriteRefused, toStoreError } from './sql-errors.js';
+import { isIoError, opfsWriteRefused, sqliteCode, toStoreError } from './sql-errors.js';
 import { hasIndexedDb, hasOpfs, openIdb, openMemory, openOpfs, type OpenedDb } from './sqlite.js';
 
 /**
@@ -187,10 +187,6 @@ export function createEngineHost() {
 
 function isIoFailure(o: Outcome): boolean {
   return !o.ok && o.error.code === 'STORAGE' && isIoError(o.error.fields?.sqliteCode);
-}
-
-function sqliteCode(err: unknown): unknown {
-  return (err as { resultCode?: unknown } | null)?.resultCode;
 }
 
 /** Every write of a batch whose snapshot could not be saved fails with the save's error. */

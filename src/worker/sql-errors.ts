@@ -51,7 +51,8 @@ function mb(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-function sqliteCode(err: unknown): number | undefined {
+/** SQLite's result code carried by a thrown error, if any. */
+export function sqliteCode(err: unknown): number | undefined {
   const rc = (err as { resultCode?: unknown } | null)?.resultCode;
   return typeof rc === 'number' ? rc : undefined;
 }
