@@ -1,5 +1,5 @@
 import { ClosedError, decodeError, StorageError } from './errors.js';
-import type { BatchReply, Call, OpArgs, OpName, OpResult } from './protocol.js';
+import type { BatchAnswer, Call, OpArgs, OpName, OpResult } from './protocol.js';
 
 type Pending = { call: Call; resolve: (value: unknown) => void; reject: (err: unknown) => void };
 
@@ -10,14 +10,14 @@ type Pending = { call: Call; resolve: (value: unknown) => void; reject: (err: un
  * its own error.
  */
 export class Batcher {
-  readonly #send: (calls: Call[]) => Promise<BatchReply>;
+  readonly #send: (calls: Call[]) => Promise<BatchAnswer>;
   #queue: Pending[] = [];
   #scheduled = false;
   #inFlight = false;
   #closed = false;
   #idle: (() => void)[] = [];
 
-  constructor(send: (calls: Call[]) => Promise<BatchReply>) {
+  constructor(send: (calls: Call[]) => Promise<BatchAnswer>) {
     this.#send = send;
   }
 

@@ -1,7 +1,6 @@
-import { changeChannelName } from './protocol.js';
-import type { Change } from './types.js';
+import { changeChannelName, type ChangeNotice } from './protocol.js';
 
-type Listener = (change: Change) => void;
+type Listener = (change: ChangeNotice) => void;
 
 /**
  * Receives the database's change notices from every tab and worker of the
@@ -13,7 +12,7 @@ export class ChangeFeed {
 
   constructor(dbName: string) {
     this.#channel = new BroadcastChannel(changeChannelName(dbName));
-    this.#channel.onmessage = (event: MessageEvent<{ type: string; changes?: Change[] }>) => {
+    this.#channel.onmessage = (event: MessageEvent<{ type: string; changes?: ChangeNotice[] }>) => {
       if (event.data?.type !== 'changes' || !event.data.changes) return;
       for (const change of event.data.changes) {
         for (const listener of [...this.#listeners]) {

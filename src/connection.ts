@@ -1,6 +1,6 @@
 import { ElectedConnection } from './elected-connection.js';
 import { StorageError } from './errors.js';
-import { leaderLockName, type BatchReply, type Call, type OpenRequest } from './protocol.js';
+import { leaderLockName, type BatchAnswer, type Call, type OpenRequest } from './protocol.js';
 import type { StorageKind } from './types.js';
 import { warnOnce } from './warn-once.js';
 import { startWorker, stopWorker } from './worker-handle.js';
@@ -12,7 +12,7 @@ export type Role = 'leader' | 'follower';
 export interface Connection {
   readonly storage: StorageKind;
   readonly role: Role;
-  send(calls: Call[]): Promise<BatchReply>;
+  send(calls: Call[]): Promise<BatchAnswer>;
   onRoleChange(listener: (role: Role) => void): () => void;
   close(): Promise<void>;
   /** Tests only: drop everything as a crashed tab would (no db close, no pool release). */

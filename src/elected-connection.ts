@@ -1,13 +1,13 @@
 import type { Connection, ConnectionOptions, Role } from './connection.js';
 import { ClosedError, decodeError, StorageError, TimeoutError } from './errors.js';
-import { leaderLockName, rpcChannelName, type BatchReply, type Call, type RpcMessage } from './protocol.js';
+import { leaderLockName, rpcChannelName, type BatchAnswer, type Call, type RpcMessage } from './protocol.js';
 import type { StorageKind } from './types.js';
 import { warnOnce } from './warn-once.js';
 import { startWorker, stopWorker, type WorkerHandle } from './worker-handle.js';
 
 type PendingCall = {
   calls: Call[];
-  resolve: (reply: BatchReply) => void;
+  resolve: (reply: BatchAnswer) => void;
   reject: (err: unknown) => void;
   timer: ReturnType<typeof setTimeout>;
   /** Whether a leader may have received it: then a timeout cannot say it was not applied. */
@@ -91,7 +91,7 @@ export class ElectedConnection implements Connection {
     return () => this.#roleListeners.delete(listener);
   }
 
-  send(calls: Call[]): Promise<BatchReply> {
+  send(calls: Call[]): Promise<BatchAnswer> {
     if (this.#closed) return Promise.reject(new ClosedError());
     // The leader's own calls are not keyed: recording each reply would cost every local commit
     // more pages than the write itself. If this instance stops leading while its worker runs

@@ -1,4 +1,5 @@
 import type { WireError } from './errors.js';
+import type { StoredFrame } from './stream-frame.js';
 import type { Change, StorageKind } from './types.js';
 import type { Ops } from './worker/ops.js';
 
@@ -17,8 +18,14 @@ export type Call = { op: OpName; args: unknown[] };
 /** The outcome of one call: each call keeps its own result and its own error. */
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: WireError };
 
-/** What the engine answers for a batch of calls. */
-export type BatchReply = { outcomes: Outcome[]; changes: Change[] };
+/** A change notice as it travels: the public Change, plus the frame of a small stream append. */
+export type ChangeNotice = Change & { frame?: StoredFrame };
+
+/** What the engine answers for a batch of calls: outcomes for the callers, notices for everyone. */
+export type BatchReply = { outcomes: Outcome[]; changes: ChangeNotice[] };
+
+/** What a batch's callers get back: the notices travel on the change channel, not in the answer. */
+export type BatchAnswer = { outcomes: Outcome[] };
 
 /** How a store is opened, as the engine host sees it. */
 export type OpenRequest = { name: string; storage: 'auto' | StorageKind };
@@ -39,7 +46,7 @@ export function rpcChannelName(dbName: string): string {
 /** Messages on the RPC channel between follower stores and the leader. */
 export type RpcMessage =
   | { type: 'call'; leaderId: string; from: string; id: number; calls: Call[] }
-  | { type: 'reply'; to: string; id: number; reply: BatchReply | { error: WireError } }
+  | { type: 'reply'; to: string; id: number; reply: BatchAnswer | { error: WireError } }
   | { type: 'leader'; leaderId: string; storage: StorageKind }
   | { type: 'who-leads' };
 
@@ -48,8 +55,24 @@ export function leaderLockName(dbName: string): string {
   return `flowstore:leader:${dbName}`;
 }
 
-/** A batch sent to the worker on its exec port. */
-export type ExecRequest = { id: number; calls: Call[]; callKey?: string };
+/**
+ * A batch sent to the worker as a plain message on the worker's own port
+ * (`exec` is its number). comlink, which carries the rare control calls on the
+ * same port, ignores messages without its string `id`.
+ */
+export type ExecRequest = { exec: number; calls: Call[]; callKey?: string };
 
-/** The worker's answer on the exec port. */
-export type ExecResponse = { id: number; reply: BatchReply } | { id: number; error: WireError };
+/** The worker's answer to an ExecRequest. */
+export type ExecResponse = { exec: number; reply: BatchAnswer } | { exec: number; error: WireError };
+
+function isExec(data: unknown): data is { exec: number } {
+  return typeof data === 'object' && data !== null && typeof (data as { exec?: unknown }).exec === 'number';
+}
+
+export function isExecRequest(data: unknown): data is ExecRequest {
+  return isExec(data) && 'calls' in data;
+}
+
+export function isExecResponse(data: unknown): data is ExecResponse {
+  return isExec(data) && ('reply' in data || 'error' in data);
+}

@@ -118,7 +118,8 @@ export class Store {
    * store instance in any tab or worker of the origin. Returns the unsubscribe function.
    */
   onChange(listener: (change: Change) => void): () => void {
-    return this.#feed.subscribe(listener);
+    // A carried stream frame is for waiting readers; listeners get the notice as documented.
+    return this.#feed.subscribe(({ frame: _, ...change }) => listener(change));
   }
 
   /** A consistent SQLite image of the whole database (a valid .sqlite3 file). */

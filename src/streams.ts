@@ -2,6 +2,7 @@ import { changeKey } from './change-key.js';
 import { ValidationError } from './errors.js';
 import { isPlainObject } from './json-object.js';
 import { NoticeWaiter } from './notice-waiter.js';
+import { framesAfter, toFrame } from './stream-frame.js';
 import type { Store } from './store.js';
 import type {
   Frame,
@@ -127,6 +128,10 @@ export class Streams {
         if (left <= 0) return result;
         await waiter.wait(Math.min(left, SAFETY_RECHECK_MS));
         if (signal?.aborted) throw abortError();
+        // The notice usually carries the frame: no read back, saving a round trip to the leader.
+        // (Best-effort frames are never carried, so `visibility` holds.)
+        const carried = framesAfter(waiter.takeFrames(), after, limit);
+        if (carried) return { frames: carried.map((f) => toFrame(stream, attempt, f)) };
       }
     } finally {
       waiter.dispose();
@@ -170,18 +175,25 @@ export class Streams {
   async *#follow(stream: string, attempt: number, after: number, signal: AbortSignal | undefined): AsyncGenerator<Frame, void, undefined> {
     const waiter = this.#waiter(stream, attempt, signal);
     let cursor = after;
+    const read = () => this.#store.rpc.call('streams.tail', stream, attempt, cursor, FOLLOW_PAGE, 'all');
     try {
+      let page = await read();
       while (!signal?.aborted) {
-        const page = await this.#store.rpc.call('streams.tail', stream, attempt, cursor, FOLLOW_PAGE, 'all');
         for (const frame of page.frames) {
           if (signal?.aborted) return;
           cursor = frame.seq;
           yield frame;
         }
-        if (page.frames.length === FOLLOW_PAGE) continue;
+        if (page.frames.length === FOLLOW_PAGE) {
+          page = await read();
+          continue;
+        }
         // The page and closedAt come from one transaction: closed and short means drained.
         if (page.closedAt !== undefined) return;
         await waiter.wait(SAFETY_RECHECK_MS);
+        // A close, a best-effort frame or a gap is never carried: those are read, closedAt included.
+        const carried = framesAfter(waiter.takeFrames(), cursor, FOLLOW_PAGE);
+        page = carried ? { frames: carried.map((f) => toFrame(stream, attempt, f)) } : await read();
       }
     } finally {
       waiter.dispose();

@@ -1,7 +1,7 @@
-import { transfer, wrap, type Remote } from 'comlink';
+import { wrap, type Remote } from 'comlink';
 import { installErrorCodec } from './comlink-errors.js';
 import { decodeError, StorageError } from './errors.js';
-import type { BatchReply, Call, ExecRequest, ExecResponse, OpenReply, OpenRequest } from './protocol.js';
+import { isExecResponse, type BatchAnswer, type Call, type ExecRequest, type OpenReply, type OpenRequest } from './protocol.js';
 import type { EngineHost } from './worker/host.js';
 
 /** A started worker. Every call to it rejects (never hangs) if the worker dies or is stopped. */
@@ -9,9 +9,9 @@ export class WorkerHandle {
   readonly remote: Remote<EngineHost>;
   readonly worker: Worker;
   reply!: OpenReply;
-  #port: MessagePort | undefined;
+  #open = false;
   #nextId = 1;
-  readonly #pending = new Map<number, { resolve: (reply: BatchReply) => void; reject: (err: unknown) => void }>();
+  readonly #pending = new Map<number, { resolve: (reply: BatchAnswer) => void; reject: (err: unknown) => void }>();
   readonly #dead: Promise<never>;
   /** Rejects when the worker fails or is stopped. */
   get dead(): Promise<never> {
@@ -39,26 +39,24 @@ export class WorkerHandle {
 
   async open(req: OpenRequest): Promise<void> {
     this.reply = await this.#alive(this.remote.open(req));
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = (event: MessageEvent<ExecResponse>) => {
-      const msg = event.data;
-      const pending = this.#pending.get(msg.id);
+    this.worker.addEventListener('message', (event: MessageEvent) => {
+      const msg = event.data as unknown;
+      if (!isExecResponse(msg)) return;
+      const pending = this.#pending.get(msg.exec);
       if (!pending) return;
-      this.#pending.delete(msg.id);
+      this.#pending.delete(msg.exec);
       if ('error' in msg) pending.reject(decodeError(msg.error));
       else pending.resolve(msg.reply);
-    };
-    await this.#alive(this.remote.attachExecPort(transfer(port2, [port2])));
-    this.#port = port1;
+    });
+    this.#open = true;
   }
 
   /** Runs a batch in the worker; one plain message each way. */
-  exec(calls: Call[], callKey?: string): Promise<BatchReply> {
-    const port = this.#port;
-    if (!port) return Promise.reject(new StorageError('The database worker is not open.'));
+  exec(calls: Call[], callKey?: string): Promise<BatchAnswer> {
+    if (!this.#open) return Promise.reject(new StorageError('The database worker is not open.'));
     const id = this.#nextId++;
-    const answer = new Promise<BatchReply>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
-    port.postMessage({ id, calls, callKey } satisfies ExecRequest);
+    const answer = new Promise<BatchAnswer>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+    this.worker.postMessage({ exec: id, calls, callKey } satisfies ExecRequest);
     return answer;
   }
 
@@ -73,7 +71,7 @@ export class WorkerHandle {
   /** Stops the worker at once; calls in flight reject. */
   terminate(): void {
     this.worker.terminate();
-    this.#port?.close();
+    this.#open = false;
     this.#kill(new StorageError('The database worker was stopped before it answered; the call may or may not have been applied.'));
   }
 

@@ -1,7 +1,6 @@
-import type { Database } from '@sqlite.org/sqlite-wasm';
+import type { Database, Sqlite3Static } from '@sqlite.org/sqlite-wasm';
 import { encodeError, ValidationError } from '../errors.js';
-import type { BatchReply, Call, Outcome } from '../protocol.js';
-import type { Change } from '../types.js';
+import type { BatchReply, Call, ChangeNotice, Outcome } from '../protocol.js';
 import { isReadOnly, ops, readOps } from './ops.js';
 import { migrate } from './schema.js';
 import { toStoreError } from './sql-errors.js';
@@ -16,8 +15,16 @@ type Handler = (tx: Tx, ...args: unknown[]) => unknown;
  */
 const REMEMBER_MS = 2 * 60_000;
 
+/**
+ * Commit versions are handed out from a block reserved in the meta table: a
+ * commit writes the meta page once per block instead of every time (one page
+ * fewer per durable commit). Versions keep increasing across restarts, with
+ * gaps; a version is only used once the commit that reserved it is durable.
+ */
+const VERSION_BLOCK = 4096;
+
 /** What is kept of a forwarded batch: write outcomes (reads are re-run) and its notices. */
-type Remembered = { outcomes: (Outcome | null)[]; changes: Change[] };
+type Remembered = { outcomes: (Outcome | null)[]; changes: ChangeNotice[] };
 
 function merge(a: BatchReply, b: BatchReply): BatchReply {
   return { outcomes: [...a.outcomes, ...b.outcomes], changes: [...a.changes, ...b.changes] };
@@ -30,21 +37,22 @@ function merge(a: BatchReply, b: BatchReply): BatchReply {
 export class Engine {
   readonly #db: Database;
   readonly #tx: Tx;
+  /** The last version used, and the highest one reserved in the database. */
   #version: number;
+  #reserved: number;
   #remembered = 0;
   #lastFailure: unknown;
 
-  constructor(db: Database, exportImage: () => Uint8Array) {
+  constructor(sqlite3: Sqlite3Static, db: Database, exportImage: () => Uint8Array) {
     this.#db = db;
     migrate(db);
-    this.#tx = new Tx(db, exportImage);
-    this.#version = Number(this.#tx.get(`SELECT value FROM meta WHERE key = 'version'`)?.value ?? 0);
+    this.#tx = new Tx(sqlite3, db, exportImage);
+    this.#version = this.#reserved = Number(this.#tx.get(`SELECT value FROM meta WHERE key = 'version'`)?.value ?? 0);
   }
 
   /**
-   * Applies a batch of calls in one transaction (group commit), each inside its
-   * own savepoint: a failing call is rolled back alone and keeps its own error,
-   * the others commit together. Results are returned only after COMMIT. If the
+   * Applies a batch of calls in one transaction (group commit): a failing call
+   * is undone alone and keeps its own error, the others commit together. Results are returned only after COMMIT. If the
    * transaction as a whole fails (full disk, I/O error), each call is retried
    * alone, so one caller's oversized write cannot fail the others.
    */
@@ -75,7 +83,9 @@ export class Engine {
 
   /** Stores a forwarded batch's reply in its own transaction, so a retry after a hand-over gets it. */
   #remember(callKey: string, calls: Call[], reply: BatchReply): void {
-    const kept: Remembered = { outcomes: calls.map((c, i) => (readOps.has(c.op) ? null : (reply.outcomes[i] ?? null))), changes: reply.changes };
+    // Frames stay out of the memo (bytes do not survive JSON): a re-sent notice without one makes readers read.
+    const changes = reply.changes.map(({ frame: _, ...change }) => change);
+    const kept: Remembered = { outcomes: calls.map((c, i) => (readOps.has(c.op) ? null : (reply.outcomes[i] ?? null))), changes };
     const now = this.#tx.now();
     this.#tx.run('INSERT OR REPLACE INTO applied_calls (key, reply, at) VALUES (?, ?, ?)', [callKey, JSON.stringify(kept), now]);
     if (++this.#remembered % 256 === 0) this.#tx.run('DELETE FROM applied_calls WHERE at < ?', [now - REMEMBER_MS]);
@@ -103,30 +113,43 @@ export class Engine {
     return { outcomes, changes };
   }
 
-  /** One transaction for the whole batch; undefined if the transaction itself failed. */
-  #execTogether(calls: Call[], memo?: (reply: BatchReply) => void): BatchReply | undefined {
+  /**
+   * One transaction for the whole batch; undefined if the transaction itself
+   * failed. A savepoint per call costs two more statements per call, and most
+   * calls that fail wrote nothing before failing (a refused put, a failed
+   * check; a failing statement undoes itself), so the batch first runs without
+   * them. If a failing call had written something, the batch is rolled back
+   * and run again with one savepoint per call.
+   */
+  #execTogether(calls: Call[], memo?: (reply: BatchReply) => void, isolate = false): BatchReply | undefined {
     const tx = this.#tx;
     const outcomes: Outcome[] = [];
-    // A lone call needs no savepoint: if it fails, the transaction is rolled back instead.
-    const isolate = calls.length > 1;
     try {
       tx.run('BEGIN');
       for (const call of calls) {
         const mark = tx.changeCount;
+        const written = tx.writeMark();
         if (isolate) tx.run('SAVEPOINT call');
         const outcome = this.#run(call);
         if (outcome.ok) {
           if (isolate) tx.run('RELEASE call');
         } else {
           tx.dropChangesAfter(mark);
-          if (!isolate) {
+          if (isolate) {
+            // Throws if SQLite already rolled the whole transaction back (I/O error, full disk).
+            tx.run('ROLLBACK TO call');
+            tx.run('RELEASE call');
+          } else if (calls.length === 1) {
             this.#rollbackQuietly();
             tx.takeChanges();
             return { outcomes: [outcome], changes: [] };
+          } else if (!tx.inTransaction()) {
+            throw new Error('SQLite rolled the transaction back after a failed call');
+          } else if (tx.writeMark() !== written) {
+            this.#rollbackQuietly();
+            tx.takeChanges();
+            return this.#execTogether(calls, memo, true);
           }
-          // Throws if SQLite already rolled the whole transaction back (I/O error, full disk).
-          tx.run('ROLLBACK TO call');
-          tx.run('RELEASE call');
         }
         outcomes.push(outcome);
       }
@@ -139,10 +162,12 @@ export class Engine {
       }
       const version = this.#version + 1;
       const reply = { outcomes, changes: pending.map((c) => ({ ...c, version })) };
-      tx.run(`UPDATE meta SET value = ? WHERE key = 'version'`, [version]);
+      const reserved = version > this.#reserved ? version + VERSION_BLOCK - 1 : this.#reserved;
+      if (reserved !== this.#reserved) tx.run(`UPDATE meta SET value = ? WHERE key = 'version'`, [reserved]);
       memo?.(reply);
       tx.run('COMMIT');
       this.#version = version;
+      this.#reserved = reserved;
       return reply;
     } catch (err) {
       this.#rollbackQuietly();

@@ -1,9 +1,9 @@
 import { encodeError, type WireError, StorageError } from '../errors.js';
-import { changeChannelName, rpcChannelName, type BatchReply, type Call, type OpenReply, type Outcome, type OpenRequest, type RpcMessage, type ExecRequest, type ExecResponse } from '../protocol.js';
+import { changeChannelName, rpcChannelName, type BatchAnswer, type BatchReply, type Call, type OpenReply, type Outcome, type OpenRequest, type RpcMessage, type ExecRequest, type ExecResponse } from '../protocol.js';
 import { Engine } from './engine.js';
 import { isReadOnly, readOps } from './ops.js';
 import { isIoError, opfsWriteRefused, sqliteCode, toStoreError } from './sql-errors.js';
-import { hasIndexedDb, hasOpfs, openIdb, openMemory, openOpfs, type OpenedDb } from './sqlite.js';
+import { hasIndexedDb, hasOpfs, loadSqlite, openIdb, openMemory, openOpfs, type OpenedDb } from './sqlite.js';
 
 /**
  * Wraps the engine with what a host thread adds: opening storage, saving
@@ -42,7 +42,7 @@ export function createEngineHost() {
   async function start(req: OpenRequest): Promise<OpenReply> {
     const { db, warning } = await openStorage(req);
     try {
-      engine = new Engine(db.db, db.exportImage);
+      engine = new Engine(await loadSqlite(), db.db, db.exportImage);
     } catch (err) {
       db.db.close();
       db.release();
@@ -73,7 +73,6 @@ export function createEngineHost() {
     }
     // Only writes can be refused for lack of space; a failed read stays a StorageError.
     if (writes && opened?.storage === 'opfs' && reply.outcomes.some(isIoFailure)) reply = await explainIoErrors(reply);
-    if (reply.changes.length > 0) notices?.postMessage({ type: 'changes', changes: reply.changes });
     return reply;
   }
 
@@ -117,8 +116,19 @@ export function createEngineHost() {
     }
   }
 
-  function exec(calls: Call[], callKey?: string): Promise<BatchReply> {
-    const run = queue.then(() => runBatch(calls, callKey));
+  /**
+   * Runs a batch after those before it. `deliver` gets the reply before the
+   * batch's change notices go out: the caller is waiting on the reply, the
+   * notices only wake other readers (and a BroadcastChannel post costs the
+   * worker tens of microseconds).
+   */
+  function exec(calls: Call[], callKey?: string, deliver?: (reply: BatchReply) => void): Promise<BatchReply> {
+    const run = queue.then(async () => {
+      const reply = await runBatch(calls, callKey);
+      deliver?.(reply);
+      if (reply.changes.length > 0) notices?.postMessage({ type: 'changes', changes: reply.changes });
+      return reply;
+    });
     queue = run.catch(() => {});
     return run;
   }
@@ -134,37 +144,22 @@ export function createEngineHost() {
      * Runs a batch of calls. `callKey` (for calls that may be retried after a
      * hand-over) makes the batch apply once: a retry gets the first reply.
      */
-    exec,
+    exec: (calls: Call[], callKey?: string): Promise<BatchReply> => exec(calls, callKey),
 
-    /**
-     * Answers `{ id, calls, callKey }` messages on `port` with `{ id, reply }` or
-     * `{ id, error }`: the hot path, without comlink's per-call bookkeeping.
-     */
-    attachExecPort(port: MessagePort): void {
-      port.onmessage = async (event: MessageEvent<ExecRequest>) => {
-        const { id, calls, callKey } = event.data;
-        try {
-          port.postMessage({ id, reply: await exec(calls, callKey) } satisfies ExecResponse);
-        } catch (err) {
-          port.postMessage({ id, error: encodeError(toStoreError(err)) } satisfies ExecResponse);
-        }
-      };
+    /** Answers one ExecRequest through `post`: the hot path, without comlink's per-call bookkeeping. */
+    answer({ exec: id, calls, callKey }: ExecRequest, post: (response: ExecResponse) => void): void {
+      exec(calls, callKey, (reply) => post({ exec: id, reply: { outcomes: reply.outcomes } })).catch((err: unknown) => post({ exec: id, error: encodeError(toStoreError(err)) }));
     },
 
     /** Starts answering calls that follower stores forward over the database's RPC channel. */
     serve(name: string, leaderId: string): void {
       rpc = new BroadcastChannel(rpcChannelName(name));
-      rpc.onmessage = async (event: MessageEvent<RpcMessage>) => {
+      rpc.onmessage = (event: MessageEvent<RpcMessage>) => {
         const msg = event.data;
         if (msg.type !== 'call' || msg.leaderId !== leaderId) return;
-        let reply: BatchReply | { error: WireError };
-        try {
-          // Same key as the follower would use if it became leader and retried the call itself.
-          reply = await exec(msg.calls, `${msg.from}:${msg.id}`);
-        } catch (err) {
-          reply = { error: encodeError(toStoreError(err)) };
-        }
-        rpc?.postMessage({ type: 'reply', to: msg.from, id: msg.id, reply } satisfies RpcMessage);
+        const answer = (reply: BatchAnswer | { error: WireError }) => rpc?.postMessage({ type: 'reply', to: msg.from, id: msg.id, reply } satisfies RpcMessage);
+        // Same key as the follower would use if it became leader and retried the call itself.
+        exec(msg.calls, `${msg.from}:${msg.id}`, (reply) => answer({ outcomes: reply.outcomes })).catch((err: unknown) => answer({ error: encodeError(toStoreError(err)) }));
       };
     },
 

@@ -1,25 +1,32 @@
-import type { Database, PreparedStatement, SqlValue } from '@sqlite.org/sqlite-wasm';
-import type { Change, ChangeModule } from '../types.js';
+import type { Database, PreparedStatement, SqlValue, Sqlite3Static } from '@sqlite.org/sqlite-wasm';
+import type { ChangeNotice } from '../protocol.js';
+import type { StoredFrame } from '../stream-frame.js';
+import type { ChangeModule } from '../types.js';
+import { StatementRunner, type SqlRow } from './statement.js';
 
-/** A result row, keyed by column name. Integers come back as numbers, BigInt outside the safe range. */
-export type SqlRow = Record<string, SqlValue>;
-/** Statement bindings: a list for `?` in order, or an object for named ones, prefix included (`{ $id: 1 }`). */
-export type Params = SqlValue[] | Record<string, SqlValue>;
+export type { SqlRow };
+/** Statement bindings: values for the `?` placeholders, in order. */
+export type Params = readonly SqlValue[];
+
+type Cached = { stmt: PreparedStatement; names: string[] | undefined };
 
 /**
  * What an operation handler gets: prepared-statement helpers over the one
  * open database, a clock, and a way to announce what it changed. Handlers run
- * inside the engine's transaction and their own savepoint.
+ * inside the engine's transaction; the engine undoes every write of a call that throws.
  */
 export class Tx {
   readonly #db: Database;
+  readonly #sql: StatementRunner;
   /** A consistent image of the whole database. */
   readonly exportImage: () => Uint8Array;
-  readonly #cache = new Map<string, PreparedStatement>();
-  #changes: Omit<Change, 'version'>[] = [];
+  readonly #cache = new Map<string, Cached>();
+  #changes: Omit<ChangeNotice, 'version'>[] = [];
+  #ddlRuns = 0;
 
-  constructor(db: Database, exportImage: () => Uint8Array) {
+  constructor(sqlite3: Sqlite3Static, db: Database, exportImage: () => Uint8Array) {
     this.#db = db;
+    this.#sql = new StatementRunner(sqlite3, db);
     this.exportImage = exportImage;
   }
 
@@ -27,45 +34,35 @@ export class Tx {
     return Date.now();
   }
 
-  /** A cached prepared statement for `sql`, reset and with bindings cleared. */
-  stmt(sql: string): PreparedStatement {
-    let stmt = this.#cache.get(sql);
-    if (!stmt) {
-      stmt = this.#db.prepare(sql);
-      this.#cache.set(sql, stmt);
-    }
-    return stmt;
-  }
-
   /** Runs a statement and returns the number of rows it changed. */
   run(sql: string, params?: Params): number {
-    const stmt = this.#bound(sql, params);
+    const { stmt } = this.#bound(sql, params);
     try {
-      stmt.step();
+      this.#sql.step(stmt);
     } finally {
-      stmt.reset(true);
+      this.#sql.reset(stmt);
     }
-    return this.#db.changes();
+    return this.#sql.changes();
   }
 
   /** The first row of a query, or undefined. */
   get(sql: string, params?: Params): SqlRow | undefined {
-    const stmt = this.#bound(sql, params);
+    const cached = this.#bound(sql, params);
     try {
-      return stmt.step() ? (stmt.get({}) as SqlRow) : undefined;
+      return this.#sql.step(cached.stmt) ? this.#sql.row(cached.stmt, this.#names(cached)) : undefined;
     } finally {
-      stmt.reset(true);
+      this.#sql.reset(cached.stmt);
     }
   }
 
   /** Every row of a query. */
   all(sql: string, params?: Params): SqlRow[] {
-    const stmt = this.#bound(sql, params);
+    const cached = this.#bound(sql, params);
     const rows: SqlRow[] = [];
     try {
-      while (stmt.step()) rows.push(stmt.get({}) as SqlRow);
+      while (this.#sql.step(cached.stmt)) rows.push(this.#sql.row(cached.stmt, this.#names(cached)));
     } finally {
-      stmt.reset(true);
+      this.#sql.reset(cached.stmt);
     }
     return rows;
   }
@@ -73,6 +70,9 @@ export class Tx {
   /** Runs SQL text that takes no parameters (DDL); not cached. */
   exec(sql: string): void {
     this.#db.exec(sql);
+    this.#ddlRuns++;
+    // DDL may change what a cached `SELECT *` returns.
+    for (const cached of this.#cache.values()) cached.names = undefined;
   }
 
   /** Runs uncached SQL and returns its rows as objects (diagnostics, DDL checks). */
@@ -81,20 +81,33 @@ export class Tx {
   }
 
   /** Records that `key` of `module` changed; a notice goes out after commit. */
-  changed(module: ChangeModule, key: string, seq?: number): void {
-    this.#changes.push(seq === undefined ? { module, key } : { module, key, seq });
+  changed(module: ChangeModule, key: string, seq?: number, frame?: StoredFrame): void {
+    const change: Omit<ChangeNotice, 'version'> = seq === undefined ? { module, key } : { module, key, seq };
+    if (frame) change.frame = frame;
+    this.#changes.push(change);
   }
 
   /** Takes the changes recorded since the last call. */
-  takeChanges(): Omit<Change, 'version'>[] {
+  takeChanges(): Omit<ChangeNotice, 'version'>[] {
     const taken = this.#changes;
     this.#changes = [];
     return taken;
   }
 
-  /** Forgets changes recorded since `mark` (their savepoint was rolled back). */
+  /** Forgets changes recorded since `mark` (their call was undone). */
   dropChangesAfter(mark: number): void {
     this.#changes.length = mark;
+  }
+
+  /** Changes whenever a statement writes (rows or schema); compare two marks to know whether anything was written between them. */
+  writeMark(): number {
+    // total_changes is a 32-bit count: DDL runs count above it.
+    return this.#sql.totalChanges() + this.#ddlRuns * 2 ** 32;
+  }
+
+  /** False if SQLite rolled the transaction back on its own after an error. */
+  inTransaction(): boolean {
+    return this.#sql.inTransaction();
   }
 
   get changeCount(): number {
@@ -103,13 +116,23 @@ export class Tx {
 
   /** Finalizes every cached statement; call before closing the database. */
   finalize(): void {
-    for (const stmt of this.#cache.values()) stmt.finalize();
+    for (const { stmt } of this.#cache.values()) stmt.finalize();
     this.#cache.clear();
+    this.#sql.close();
   }
 
-  #bound(sql: string, params?: Params): PreparedStatement {
-    const stmt = this.stmt(sql);
-    if (params !== undefined && (!Array.isArray(params) || params.length > 0)) stmt.bind(params);
-    return stmt;
+  /** The cached prepared statement for `sql`, with `params` bound. */
+  #bound(sql: string, params?: Params): Cached {
+    let cached = this.#cache.get(sql);
+    if (!cached) {
+      cached = { stmt: this.#db.prepare(sql), names: undefined };
+      this.#cache.set(sql, cached);
+    }
+    this.#sql.bind(cached.stmt, params);
+    return cached;
+  }
+
+  #names(cached: Cached): string[] {
+    return (cached.names ??= cached.stmt.getColumnNames());
   }
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Frame, Store } from '../../src/index.js';
+import type { Frame, FrameInput, Store } from '../../src/index.js';
 import { nextChange, Stores, uniqueName } from '../backends.js';
 
 /**
@@ -86,6 +86,83 @@ describe.each(['opfs', 'idb'] as const)('streams across store instances (%s)', (
     await followed;
     expect(seen).toEqual(['only']);
     expect((await b.streams.read('s')).closedAt).toBeGreaterThan(0);
+  });
+
+  /** Counts B's reads of the stream: the first peek, plus one for every frame not carried by its notice. */
+  const tailCalls = (store: Store) => {
+    const spy = vi.spyOn(store.rpc, 'call');
+    return () => spy.mock.calls.filter((c) => c[0] === 'streams.tail').length;
+  };
+
+  it('hands B the frame carried by the notice, identical to reading it, without reading it back', async () => {
+    const [a, b] = await pair();
+    const reads = tailCalls(b);
+    const firstTailSettled = watchFirstTail(b);
+    const frames: FrameInput[] = [
+      { kind: 'text', data: { text: 'héllo 👋', n: 1.5, nested: [null, true, { z: '' }] } },
+      { data: new Uint8Array([0, 255, 7]) },
+      { kind: 'patch', data: { progress: 10 }, mode: 'summary' },
+    ];
+    for (const [i, frame] of frames.entries()) {
+      const tail = b.streams.tail('s', { after: i, blockMs: 60_000 });
+      if (i === 0) await firstTailSettled();
+      else await vi.waitFor(() => expect(reads()).toBe(i + 1), { timeout: 10_000, interval: 2 });
+      await a.streams.append('s', frame);
+      const page = await tail;
+      expect(page.frames).toHaveLength(1);
+      expect(page.frames).toEqual((await b.streams.read('s', { from: i + 1, to: i + 1 })).frames);
+    }
+    // One read per tail (its first check, before the frame existed); none after a wake.
+    expect(reads()).toBe(frames.length);
+  });
+
+  it('reads back what a notice does not carry: a large frame, a best-effort frame, a close', async () => {
+    const [a, b] = await pair();
+    const big = 'x'.repeat(40_000);
+    const firstTailSettled = watchFirstTail(b);
+    const tail = b.streams.tail('s', { after: 0, blockMs: 60_000 });
+    await firstTailSettled();
+    await a.streams.append('s', { data: big });
+    expect((await tail).frames.map((f) => f.data)).toEqual([big]);
+
+    const waiting = b.streams.tail('s', { after: 1, blockMs: 60_000 });
+    await a.streams.append('s', { data: 'fleeting', mode: { ttlMs: 60_000 } });
+    expect((await waiting).frames.map((f) => [f.seq, f.mode])).toEqual([[2, 'best-effort']]);
+
+    // A durable-only tail skips the best-effort frame and takes the next durable one.
+    const durableOnly = b.streams.tail('s', { after: 1, blockMs: 60_000, visibility: 'durable' });
+    const closing = b.streams.tail('s', { after: 3, blockMs: 60_000 });
+    await a.streams.append('s', { data: 'kept' });
+    expect((await durableOnly).frames.map((f) => [f.seq, f.data])).toEqual([[3, 'kept']]);
+    await a.streams.close('s');
+    const closed = await closing;
+    expect(closed.frames).toEqual([]);
+    expect(closed.closedAt).toBeGreaterThan(0);
+  });
+
+  it('follows mixed frames in B (carried and read back) each once, in order, equal to a read', async () => {
+    const [a, b] = await pair();
+    const seen: Frame[] = [];
+    const followed = (async () => {
+      for await (const frame of b.streams.follow('s')) seen.push(frame);
+    })();
+    const kinds: FrameInput[] = [
+      { data: 'small' },
+      { data: 'y'.repeat(20_000) },
+      { data: { step: 1 }, mode: 'summary' },
+      { data: 'soon gone', mode: { ttlMs: 60_000 } },
+      { data: new Uint8Array([1, 2, 3]) },
+    ];
+    for (let i = 0; i < 60; i++) {
+      await a.streams.append('s', kinds[i % kinds.length]!);
+      // Now and then a whole burst in one batch, so one notice carries several frames.
+      if (i % 10 === 0) await Promise.all(kinds.map((k) => a.streams.append('s', k)));
+    }
+    await a.streams.close('s');
+    await followed;
+    const all = await b.streams.read('s', { limit: 1000 });
+    expect(seen).toEqual(all.frames);
+    expect(seen.map((f) => f.seq)).toEqual(Array.from({ length: all.frames.length }, (_, i) => i + 1));
   });
 
   it('fires onChange in the other instance', async () => {

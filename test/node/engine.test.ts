@@ -27,6 +27,47 @@ describe('engine', () => {
     host.close();
   });
 
+  it('undoes every write of a call that fails after writing, and keeps its neighbours', async () => {
+    const host = await openHost();
+    const schema = { fields: { title: { type: 'string' } } } as const;
+    await host.exec([{ op: 'tables.open', args: ['todo', schema] }]);
+    const reply = await host.exec([
+      { op: 'outputs.put', args: ['r', 'a', 1] },
+      // Its first op writes a row, its second fails: the whole call must leave nothing behind.
+      { op: 'tables.batch', args: ['todo', schema, [{ op: 'create', data: { title: 'undone' } }, { op: 'delete', id: 'missing' }]] },
+      { op: 'outputs.put', args: ['r', 'a', 2] },
+      { op: 'tables.create', args: ['todo', schema, { title: 'kept' }] },
+      { op: 'outputs.put', args: ['r', 'b', 3] },
+    ]);
+    expect(reply.outcomes.map((o) => (o.ok ? 'ok' : o.error.code))).toEqual(['ok', 'NOT_FOUND', 'ALREADY_EXISTS', 'ok', 'ok']);
+    expect(reply.changes.map((c) => c.module)).toEqual(['outputs', 'table', 'outputs']);
+    const after = await host.exec([
+      { op: 'tables.list', args: ['todo', schema, {}] },
+      { op: 'outputs.keys', args: ['r'] },
+      { op: 'outputs.get', args: ['r', 'a'] },
+    ]);
+    expect((after.outcomes[0] as { value: { data: unknown }[] }).value.map((r) => r.data)).toEqual([{ title: 'kept' }]);
+    expect(after.outcomes.slice(1)).toEqual([
+      { ok: true, value: ['a', 'b'] },
+      { ok: true, value: 1 },
+    ]);
+    host.close();
+  });
+
+  it('keeps commit versions increasing when the database is opened again', async () => {
+    const sqlite3 = await loadSqlite();
+    const db = new sqlite3.oo1.DB(':memory:', 'c');
+    const open = () => new Engine(sqlite3, db, () => sqlite3.capi.sqlite3_js_db_export(db));
+    const first = open();
+    const v1 = first.exec([{ op: 'outputs.put', args: ['r', 'a', 1] }]).changes[0]!.version;
+    const v2 = first.exec([{ op: 'outputs.put', args: ['r', 'b', 1] }]).changes[0]!.version;
+    // A new engine on the same file, as after a reload or a crash: it must not reuse a version.
+    const v3 = open().exec([{ op: 'outputs.put', args: ['r', 'c', 1] }]).changes[0]!.version;
+    expect(v1).toBeLessThan(v2);
+    expect(v2).toBeLessThan(v3);
+    db.close();
+  });
+
   it('refuses an unknown operation without failing the others', async () => {
     const host = await openHost();
     const reply = await host.exec([
@@ -73,7 +114,7 @@ describe('engine', () => {
   it('a write refused for lack of space fails alone; the rest of its batch lands', async () => {
     const sqlite3 = await loadSqlite();
     const db = new sqlite3.oo1.DB(':memory:', 'c');
-    const engine = new Engine(db, () => sqlite3.capi.sqlite3_js_db_export(db));
+    const engine = new Engine(sqlite3, db, () => sqlite3.capi.sqlite3_js_db_export(db));
     // A database that may not grow past its current size plus a little: a full disk.
     const pages = Number(db.selectValue('PRAGMA page_count'));
     db.exec(`PRAGMA max_page_count = ${pages + 8}`);

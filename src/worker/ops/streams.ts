@@ -1,6 +1,7 @@
 import { ValidationError } from '../../errors.js';
 import { changeKey } from '../../change-key.js';
-import type { Frame, FrameMode, Json, StreamPage, StreamSummary, StreamVisibility } from '../../types.js';
+import { CARRIED_FRAME_MAX, toFrame } from '../../stream-frame.js';
+import type { FrameMode, Json, StreamPage, StreamSummary, StreamVisibility } from '../../types.js';
 import { mergePatch } from '../merge-patch.js';
 import type { SqlRow, Tx } from '../tx.js';
 
@@ -21,7 +22,7 @@ const nextPurge = new WeakMap<Tx, number>();
 export const streamsOps = {
   'streams.append'(tx: Tx, stream: string, attempt: number, kind: string, data: Json | Uint8Array, mode: AppendMode): Appended {
     const at = tx.now();
-    // One statement creates the attempt or bumps its counter; a throw below rolls it back with the savepoint.
+    // One statement creates the attempt or bumps its counter; a throw below makes the engine undo it.
     const head = tx.get(
       `INSERT INTO stream_attempts (stream, attempt, last_seq) VALUES (?, ?, 1)
        ON CONFLICT (stream, attempt) DO UPDATE SET last_seq = last_seq + 1
@@ -56,7 +57,9 @@ export const streamsOps = {
       expiresAt,
     ]);
     purgeExpired(tx, at);
-    tx.changed('streams', changeKey(stream, attempt), seq);
+    // Small durable and summary frames ride along with the notice; best-effort ones may expire before a reader sees them.
+    const carried = frameMode !== 'best-effort' && (typeof stored === 'string' ? stored.length : stored.byteLength) <= CARRIED_FRAME_MAX;
+    tx.changed('streams', changeKey(stream, attempt), seq, carried ? { seq, kind, data: stored, mode: frameMode, at } : undefined);
     return { seq, at };
   },
 
@@ -123,15 +126,9 @@ function attemptHead(tx: Tx, stream: string, attempt: number): { id: number; clo
 }
 
 function page(stream: string, attempt: number, rows: SqlRow[], closedAt: number | undefined): StreamPage {
-  const frames = rows.map((row): Frame => ({
-    stream,
-    attempt,
-    seq: Number(row.seq),
-    kind: row.kind as string,
-    data: typeof row.data === 'string' ? (JSON.parse(row.data) as Json) : (row.data as Uint8Array),
-    mode: row.mode as FrameMode,
-    at: Number(row.at),
-  }));
+  const frames = rows.map((row) =>
+    toFrame(stream, attempt, { seq: Number(row.seq), kind: row.kind as string, data: row.data as string | Uint8Array, mode: row.mode as FrameMode, at: Number(row.at) }),
+  );
   return closedAt === undefined ? { frames } : { frames, closedAt };
 }
 

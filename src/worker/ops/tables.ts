@@ -170,8 +170,8 @@ export const tablesOps = {
   },
 
   /**
-   * Applies every operation in order, or none: the call runs in its own
-   * savepoint (see Engine.exec), so a throw here undoes the earlier operations.
+   * Applies every operation in order, or none: the engine undoes every write
+   * of a call that throws (see Engine.exec), so a throw here undoes the earlier operations.
    */
   'tables.batch'(tx: Tx, name: string, schema: TableSchema, ops: BatchOp[]): (Row | null)[] {
     const t = ctx(name, schema);
