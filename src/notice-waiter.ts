@@ -3,7 +3,7 @@ import type { ChangeNotice } from './protocol.js';
 import type { StoredFrame } from './stream-frame.js';
 
 /** Carried frames kept for a reader that is busy elsewhere; past this it reads instead. */
-const MAX_CARRIED = 1024;
+const MAX_CARRIED = 256;
 
 /**
  * Waits for change notices that match one key. It subscribes when created,
@@ -25,8 +25,14 @@ export class NoticeWaiter {
     this.#signal = signal;
     this.#unsubscribe = feed.subscribe((change) => {
       if (!matches(change)) return;
-      if (change.frame && this.#frames.length < MAX_CARRIED) this.#frames.push(change.frame);
-      else this.#mustRead = true;
+      if (this.#mustRead) {
+        // Already useless until the next read: keep nothing.
+      } else if (change.frame && this.#frames.length < MAX_CARRIED) {
+        this.#frames.push(change.frame);
+      } else {
+        this.#mustRead = true;
+        this.#frames = [];
+      }
       this.#noticed = true;
       this.#wake?.();
     });

@@ -57,8 +57,10 @@ export function leaderLockName(dbName: string): string {
 
 /**
  * A batch sent to the worker as a plain message on the worker's own port
- * (`exec` is its number). comlink, which carries the rare control calls on the
- * same port, ignores messages without its string `id`.
+ * (`exec` is its number). comlink carries the rare control calls on the same
+ * port: its side in the page ignores messages without its string `id`, but
+ * its side in the worker answers every message, so db.worker.ts takes these
+ * first and stops them there.
  */
 export type ExecRequest = { exec: number; calls: Call[]; callKey?: string };
 

@@ -10,9 +10,13 @@ export type StoredFrame = { seq: number; kind: string; data: string | Uint8Array
 /** Notices carry frames up to this size (UTF-16 units or bytes); larger ones are read back. */
 export const CARRIED_FRAME_MAX = 16 * 1024;
 
-/** The frame a reader gets, built the same way from a row and from a notice. */
+/**
+ * The frame a reader gets, built the same way from a row and from a notice.
+ * Bytes are copied: one notice reaches every reader of the page, and each
+ * must own its frame as it would after a read.
+ */
 export function toFrame(stream: string, attempt: number, stored: StoredFrame): Frame {
-  const data = typeof stored.data === 'string' ? (JSON.parse(stored.data) as Json) : stored.data;
+  const data = typeof stored.data === 'string' ? (JSON.parse(stored.data) as Json) : stored.data.slice();
   return { stream, attempt, seq: stored.seq, kind: stored.kind, data, mode: stored.mode, at: stored.at };
 }
 

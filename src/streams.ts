@@ -125,7 +125,8 @@ export class Streams {
         const result = await peek();
         if (result.frames.length > 0 || result.closedAt !== undefined) return result;
         const left = deadline - performance.now();
-        if (left <= 0) return result;
+        // Timers are whole milliseconds and may fire a little early: a sliver left is no reason to read again.
+        if (left < 1) return result;
         await waiter.wait(Math.min(left, SAFETY_RECHECK_MS));
         if (signal?.aborted) throw abortError();
         // The notice usually carries the frame: no read back, saving a round trip to the leader.

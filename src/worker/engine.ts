@@ -71,14 +71,24 @@ export class Engine {
   /** Runs each call in a transaction of its own (the slow path after a whole-batch failure). */
   execEach(calls: Call[], callKey?: string): BatchReply {
     const done: BatchReply = { outcomes: [], changes: [] };
-    for (const call of calls) {
-      // The memo grows with each committed call, in that call's transaction.
-      const memo = callKey === undefined ? undefined : (r: BatchReply) => this.#remember(callKey, calls, merge(done, r));
-      const reply = this.#execTogether([call], memo) ?? this.#failAll([call], this.#lastFailure);
+    for (let i = 0; i < calls.length; i++) {
+      const reply = this.execOne(calls, i, done, callKey);
       done.outcomes.push(...reply.outcomes);
       done.changes.push(...reply.changes);
     }
     return done;
+  }
+
+  /**
+   * Runs `calls[i]` alone, in a transaction of its own. For a keyed batch the
+   * memo grows in that transaction to cover `done` (the calls before it) and
+   * this one, so a retry after a hand-over applies only what is missing.
+   */
+  execOne(calls: Call[], i: number, done: BatchReply, callKey?: string): BatchReply {
+    const call = calls[i]!;
+    if (readOps.has(call.op)) return { outcomes: [this.#run(call)], changes: [] };
+    const memo = callKey === undefined ? undefined : (r: BatchReply) => this.#remember(callKey, calls, merge(done, r));
+    return this.#execTogether([call], memo) ?? this.#failAll([call], this.#lastFailure);
   }
 
   /** Stores a forwarded batch's reply in its own transaction, so a retry after a hand-over gets it. */

@@ -68,7 +68,7 @@ export function createEngineHost() {
         await opened.persist();
       } catch (err) {
         await reloadSaved();
-        reply = calls.length > 1 && engine ? await runEachSaved(calls) : failBatch(calls, err);
+        reply = calls.length > 1 && engine ? await runEachSaved(calls, callKey) : failBatch(calls, err);
       }
     }
     // Only writes can be refused for lack of space; a failed read stays a StorageError.
@@ -80,14 +80,15 @@ export function createEngineHost() {
    * After a batch's snapshot could not be saved: each call alone, saved alone,
    * so one caller's oversized write does not fail the others.
    */
-  async function runEachSaved(calls: Call[]): Promise<BatchReply> {
+  async function runEachSaved(calls: Call[], callKey?: string): Promise<BatchReply> {
     const done: BatchReply = { outcomes: [], changes: [] };
-    for (const call of calls) {
+    for (const [i, call] of calls.entries()) {
       if (!engine || !opened?.persist) {
         done.outcomes.push(...failBatch([call], lost).outcomes);
         continue;
       }
-      let reply = engine.exec([call]);
+      // Keyed like the batch, so a forwarded batch retried after a hand-over still applies once.
+      let reply = engine.execOne(calls, i, done, callKey);
       if (reply.outcomes[0]?.ok && !readOps.has(call.op)) {
         try {
           await opened.persist();

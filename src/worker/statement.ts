@@ -62,11 +62,10 @@ export class StatementRunner {
     this.#c = sqlite3.wasm.exports as unknown as CExports;
   }
 
-  /** Binds `params` to the `?` placeholders in order, replacing earlier bindings. */
+  /** Binds `params` to the `?` placeholders in order (the statement was finished, so none is bound yet). */
   bind(stmt: PreparedStatement, params: readonly SqlValue[] | undefined): void {
     const p = stmt.pointer as Ptr;
     const c = this.#c;
-    c.sqlite3_clear_bindings(p);
     if (!params || params.length === 0) return;
     if (params.length !== c.sqlite3_bind_parameter_count(p)) {
       throw this.#error(25, `${params.length} values for ${c.sqlite3_bind_parameter_count(p)} parameters`);
@@ -83,10 +82,24 @@ export class StatementRunner {
     return false;
   }
 
-  /** Readies the statement to run again (bindings are cleared by the next bind). */
-  reset(stmt: PreparedStatement): void {
-    // The step's error, if any, was thrown already; reset only repeats it.
-    this.#c.sqlite3_reset(stmt.pointer as Ptr);
+  /**
+   * Ends a run of the statement and unbinds its values (a large bound value
+   * would otherwise stay in the wasm heap). Throws what only the end of a
+   * statement can report, such as a deferred constraint of a statement that
+   * was not stepped to the end (`get` on an `INSERT … RETURNING`).
+   */
+  finish(stmt: PreparedStatement): void {
+    const p = stmt.pointer as Ptr;
+    const rc = this.#c.sqlite3_reset(p);
+    this.#c.sqlite3_clear_bindings(p);
+    this.#check(rc);
+  }
+
+  /** Ends a run whose step already threw; reset would only repeat that error. */
+  abandon(stmt: PreparedStatement): void {
+    const p = stmt.pointer as Ptr;
+    this.#c.sqlite3_reset(p);
+    this.#c.sqlite3_clear_bindings(p);
   }
 
   /** The current row, keyed by `names` (the statement's column names). */
@@ -175,6 +188,7 @@ export class StatementRunner {
       case SQLITE_TEXT: {
         // column_text before column_bytes, as SQLite documents.
         const ptr = c.sqlite3_column_text(p, i);
+        if (ptr === 0) throw this.#error(7, 'out of memory reading a text column');
         const n = c.sqlite3_column_bytes(p, i);
         return this.#decoder.decode(this.#sqlite3.wasm.heap8u().subarray(ptr, ptr + n));
       }

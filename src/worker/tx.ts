@@ -37,42 +37,42 @@ export class Tx {
   /** Runs a statement and returns the number of rows it changed. */
   run(sql: string, params?: Params): number {
     const { stmt } = this.#bound(sql, params);
-    try {
+    this.#steps(stmt, () => {
       this.#sql.step(stmt);
-    } finally {
-      this.#sql.reset(stmt);
-    }
+    });
     return this.#sql.changes();
   }
 
   /** The first row of a query, or undefined. */
   get(sql: string, params?: Params): SqlRow | undefined {
     const cached = this.#bound(sql, params);
-    try {
-      return this.#sql.step(cached.stmt) ? this.#sql.row(cached.stmt, this.#names(cached)) : undefined;
-    } finally {
-      this.#sql.reset(cached.stmt);
-    }
+    let row: SqlRow | undefined;
+    this.#steps(cached.stmt, () => {
+      if (this.#sql.step(cached.stmt)) row = this.#sql.row(cached.stmt, this.#names(cached));
+    });
+    return row;
   }
 
   /** Every row of a query. */
   all(sql: string, params?: Params): SqlRow[] {
     const cached = this.#bound(sql, params);
     const rows: SqlRow[] = [];
-    try {
+    this.#steps(cached.stmt, () => {
       while (this.#sql.step(cached.stmt)) rows.push(this.#sql.row(cached.stmt, this.#names(cached)));
-    } finally {
-      this.#sql.reset(cached.stmt);
-    }
+    });
     return rows;
   }
 
   /** Runs SQL text that takes no parameters (DDL); not cached. */
   exec(sql: string): void {
-    this.#db.exec(sql);
+    // Counted even when it fails part-way: the statements before the failing one did run.
     this.#ddlRuns++;
-    // DDL may change what a cached `SELECT *` returns.
-    for (const cached of this.#cache.values()) cached.names = undefined;
+    try {
+      this.#db.exec(sql);
+    } finally {
+      // DDL may change what a cached `SELECT *` returns.
+      for (const cached of this.#cache.values()) cached.names = undefined;
+    }
   }
 
   /** Runs uncached SQL and returns its rows as objects (diagnostics, DDL checks). */
@@ -130,6 +130,17 @@ export class Tx {
     }
     this.#sql.bind(cached.stmt, params);
     return cached;
+  }
+
+  /** Runs `body` (the steps) and finishes the statement, whether or not a step threw. */
+  #steps(stmt: PreparedStatement, body: () => void): void {
+    try {
+      body();
+    } catch (err) {
+      this.#sql.abandon(stmt);
+      throw err;
+    }
+    this.#sql.finish(stmt);
   }
 
   #names(cached: Cached): string[] {

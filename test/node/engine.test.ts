@@ -54,6 +54,30 @@ describe('engine', () => {
     host.close();
   });
 
+  it('leaves no part of a table behind when its creation fails half-way, and keeps its neighbours', async () => {
+    const sqlite3 = await loadSqlite();
+    for (let room = 2; room <= 4; room++) {
+      const db = new sqlite3.oo1.DB(':memory:', 'c');
+      const engine = new Engine(sqlite3, db, () => sqlite3.capi.sqlite3_js_db_export(db));
+      // Room for a few pages: the table's DDL starts, then an index no longer fits.
+      db.exec(`PRAGMA max_page_count = ${Number(db.selectValue('PRAGMA page_count')) + room}`);
+      const schema = { fields: { title: { type: 'string' } }, indexes: ['title'] };
+      const reply = engine.exec([
+        { op: 'outputs.put', args: ['r', 'a', 1] },
+        { op: 'tables.open', args: ['t', schema] },
+        { op: 'outputs.put', args: ['r', 'b', 2] },
+      ]);
+      const opened = reply.outcomes[1]!;
+      const leftovers = db.selectValues(`SELECT name FROM sqlite_master WHERE name LIKE 'table_t%' OR tbl_name LIKE 'table_t%'`);
+      const catalogued = db.selectValue(`SELECT count(*) FROM tables_catalog WHERE name = 't'`);
+      // All or nothing: either the table opened completely, or none of it is there.
+      if (opened.ok) expect(catalogued).toBe(1);
+      else expect([leftovers, catalogued]).toEqual([[], 0]);
+      expect(reply.outcomes[0]!.ok && reply.outcomes[2]!.ok).toBe(true);
+      db.close();
+    }
+  });
+
   it('keeps commit versions increasing when the database is opened again', async () => {
     const sqlite3 = await loadSqlite();
     const db = new sqlite3.oo1.DB(':memory:', 'c');

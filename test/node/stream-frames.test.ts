@@ -19,9 +19,14 @@ describe('carried stream frames', () => {
     expect(framesAfter(undefined, 0, 10)).toBeUndefined();
   });
 
-  it('builds the same frame a read builds: JSON text parsed, bytes kept', () => {
+  it('builds the same frame a read builds: JSON text parsed, bytes copied for each reader', () => {
     expect(toFrame('s', 2, stored(3))).toEqual({ stream: 's', attempt: 2, seq: 3, kind: 'event', data: { seq: 3 }, mode: 'durable', at: 1003 });
     const bytes = new Uint8Array([1, 2]);
-    expect(toFrame('s', 0, { seq: 1, kind: 'k', data: bytes, mode: 'summary', at: 5 }).data).toBe(bytes);
+    const carried = { seq: 1, kind: 'k', data: bytes, mode: 'summary' as const, at: 5 };
+    const first = toFrame('s', 0, carried).data as Uint8Array;
+    const second = toFrame('s', 0, carried).data as Uint8Array;
+    first[0] = 99;
+    expect([...second]).toEqual([1, 2]);
+    expect([...bytes]).toEqual([1, 2]);
   });
 });
