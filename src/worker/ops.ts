@@ -24,6 +24,7 @@ export type Ops = typeof ops;
 export const readOps: ReadonlySet<string> = new Set<keyof Ops>([
   'db.export',
   'db.inspect',
+  'db.ping',
   'outputs.get',
   'outputs.keys',
   'globals.get',

@@ -92,6 +92,12 @@ describe('engine', () => {
     db.close();
   });
 
+  it('answers a no-op (the bench transport probe) with null and no notice', async () => {
+    const host = await openHost();
+    expect(await host.exec([{ op: 'db.ping', args: [] }])).toEqual({ outcomes: [{ ok: true, value: null }], changes: [] });
+    host.close();
+  });
+
   it('refuses an unknown operation without failing the others', async () => {
     const host = await openHost();
     const reply = await host.exec([

@@ -37,6 +37,11 @@ function assertReadOnly(sql: unknown): asserts sql is string {
 
 /** Whole-database operations: export, and read-only diagnostics. */
 export const databaseOps = {
+  /** Does nothing: times the facade and the worker round trip without any SQL (bench scenario 3). */
+  'db.ping'(): null {
+    return null;
+  },
+
   'db.export'(tx: Tx): Uint8Array {
     return tx.exportImage();
   },
