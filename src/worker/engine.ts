@@ -24,7 +24,7 @@ const REMEMBER_MS = 2 * 60_000;
 const VERSION_BLOCK = 4096;
 
 /** What is kept of a forwarded batch: write outcomes (reads are re-run) and its notices. */
-type Remembered = { outcomes: (Outcome | null)[]; changes: ChangeNotice[] };
+export type Remembered = { outcomes: (Outcome | null)[]; changes: ChangeNotice[] };
 
 function merge(a: BatchReply, b: BatchReply): BatchReply {
   return { outcomes: [...a.outcomes, ...b.outcomes], changes: [...a.changes, ...b.changes] };
@@ -101,10 +101,20 @@ export class Engine {
     if (++this.#remembered % 256 === 0) this.#tx.run('DELETE FROM applied_calls WHERE at < ?', [now - REMEMBER_MS]);
   }
 
-  #recall(callKey: string, calls: Call[]): BatchReply | undefined {
+  /** What the memo of a keyed batch holds (outcomes of its applied writes, in call order), if any. */
+  remembered(callKey: string): Remembered | undefined {
     const row = this.#tx.get('SELECT reply FROM applied_calls WHERE key = ?', [callKey]);
-    if (!row) return undefined;
-    const kept = JSON.parse(row.reply as string) as Remembered;
+    return row ? (JSON.parse(row.reply as string) as Remembered) : undefined;
+  }
+
+  /** Moves whenever a statement writes; equal marks around a batch mean it wrote nothing to save. */
+  writeMark(): number {
+    return this.#tx.writeMark();
+  }
+
+  #recall(callKey: string, calls: Call[]): BatchReply | undefined {
+    const kept = this.remembered(callKey);
+    if (!kept) return undefined;
     const outcomes: Outcome[] = [];
     const changes = [...kept.changes];
     calls.forEach((call, i) => {

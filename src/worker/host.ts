@@ -61,9 +61,11 @@ export function createEngineHost() {
     }
     if (!engine || !opened) throw new StorageError('The database is not open here any more; open the store again.');
     const writes = !isReadOnly(calls);
+    const before = engine.writeMark();
     let reply = engine.exec(calls, callKey);
-    // Any committed write needs saving, announced or not (opening a table writes DDL).
-    if (writes && opened.persist && reply.outcomes.some((o) => o.ok)) {
+    // Any write needs saving, announced or not (opening a table writes DDL); a retried batch
+    // answered from its memo wrote nothing, and must not fail now for a save it does not need.
+    if (writes && opened.persist && engine.writeMark() !== before) {
       try {
         await opened.persist();
       } catch (err) {
@@ -81,8 +83,16 @@ export function createEngineHost() {
    * so one caller's oversized write does not fail the others.
    */
   async function runEachSaved(calls: Call[], callKey?: string): Promise<BatchReply> {
-    const done: BatchReply = { outcomes: [], changes: [] };
+    // A keyed batch may have been applied in part before (then its memo is in the saved image):
+    // those calls keep their first outcome, and only the rest run.
+    const kept = callKey === undefined ? undefined : engine?.remembered(callKey);
+    const done: BatchReply = { outcomes: [], changes: [...(kept?.changes ?? [])] };
     for (const [i, call] of calls.entries()) {
+      const known = kept?.outcomes[i];
+      if (known) {
+        done.outcomes.push(known);
+        continue;
+      }
       if (!engine || !opened?.persist) {
         done.outcomes.push(...failBatch([call], lost).outcomes);
         continue;

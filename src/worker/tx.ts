@@ -128,7 +128,13 @@ export class Tx {
       cached = { stmt: this.#db.prepare(sql), names: undefined };
       this.#cache.set(sql, cached);
     }
-    this.#sql.bind(cached.stmt, params);
+    try {
+      this.#sql.bind(cached.stmt, params);
+    } catch (err) {
+      // Values bound before the one that failed would otherwise stay in the wasm heap.
+      this.#sql.abandon(cached.stmt);
+      throw err;
+    }
     return cached;
   }
 
