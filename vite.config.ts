@@ -17,8 +17,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'chromium',
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/node/**', 'test/e2e/**'],
+          include: ['test/contract/**/*.test.ts', 'test/browser/**/*.test.ts'],
           testTimeout: 30_000,
           browser: {
             enabled: true,
@@ -36,7 +35,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/*.test.ts', 'test/node/**/*.test.ts'],
+          include: ['test/contract/**/*.test.ts', 'test/engine/**/*.test.ts', 'test/client/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

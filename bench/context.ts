@@ -45,8 +45,7 @@ function strictStore(dbName: string, storeName: string): UseStore {
   const request = indexedDB.open(dbName);
   request.onupgradeneeded = () => request.result.createObjectStore(storeName);
   const db = promisifyRequest(request);
-  return (mode, callback) =>
-    db.then((d) => callback(d.transaction(storeName, mode, { durability: 'strict' }).objectStore(storeName)));
+  return (mode, callback) => db.then((d) => callback(d.transaction(storeName, mode, { durability: 'strict' }).objectStore(storeName)));
 }
 
 /** Opens every store and worker the scenarios use, under names unique to this run. */
@@ -71,7 +70,10 @@ export async function setup(prefix: string, n: number) {
   ctx = { prefix, a, b, kv, kvStrict, raw, bare, bareWorker, echoWorker, pingWorker, bcChannel };
 
   await Promise.all(Array.from({ length: n }, (_, i) => a.outputs.put(READ_RUN, `n${i}`, sampleValue(i))));
-  await setMany(Array.from({ length: n }, (_, i) => [`${READ_RUN}-${i}`, sampleValue(i)]), kv);
+  await setMany(
+    Array.from({ length: n }, (_, i) => [`${READ_RUN}-${i}`, sampleValue(i)]),
+    kv,
+  );
   return { roles: [a.role, b.role], storage: a.storage, userAgent: navigator.userAgent };
 }
 

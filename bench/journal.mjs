@@ -21,8 +21,17 @@ try {
 }
 
 const chromium = /Chrome\/([\d.]+)/.exec(userAgent)?.[1];
-console.log(`\n### Per-commit cost of one autocommit INSERT on opfs-sahpool (median of ${COMMITS} commits, ${ROUNDS} interleaved rounds)\n`);
-console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, headless Chromium ${chromium}, on-disk profile; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} (shared machine: indicative). Timers in a page without cross-origin isolation tick in 100 µs steps, so medians are rounded to 0.1 ms; the mean is finer.\n`);
+console.log(
+  `\n### Per-commit cost of one autocommit INSERT on opfs-sahpool (median of ${COMMITS} commits, ${ROUNDS} interleaved rounds)\n`,
+);
+console.log(
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, headless Chromium ${chromium}, on-disk profile; load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(
+      ' / ',
+    )} (shared machine: indicative). Timers in a page without cross-origin isolation tick in 100 µs steps, so medians are rounded to 0.1 ms; the mean is finer.\n`,
+);
 console.log(
   markdownTable(
     ['journal_mode', 'locking_mode', 'synchronous', 'median', 'p90', 'mean', 'note'],

@@ -24,7 +24,10 @@ function topSelf(profile) {
     self.set(key, (self.get(key) ?? 0) + dt);
     total += dt;
   });
-  return [...self].sort((a, b) => b[1] - a[1]).slice(0, TOP).map(([fn, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${fn}`);
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TOP)
+    .map(([fn, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${fn}`);
 }
 
 const { context, close } = await launch();
@@ -64,7 +67,10 @@ try {
   const worker = (await inWorker('Profiler.stop')).profile;
   const dir = join(root, 'artifacts');
   await mkdir(dir, { recursive: true });
-  for (const [name, profile] of [['main', main], ['worker', worker]]) {
+  for (const [name, profile] of [
+    ['main', main],
+    ['worker', worker],
+  ]) {
     await writeFile(join(dir, `profile-${name}.cpuprofile`), JSON.stringify(profile));
     console.log(`\n${name} thread, top ${TOP} by self time (artifacts/profile-${name}.cpuprofile):`);
     for (const line of topSelf(profile)) console.log(line);

@@ -12,12 +12,6 @@ export async function sequentialReads(rep: number, n: number): Promise<Record<st
       });
     },
     async () => {
-      // The same path as a get without its SQL: what the facade and the round trip cost alone.
-      out['ping.seq'] = await time(async () => {
-        for (let i = 0; i < n; i++) await a.rpc.call('db.ping');
-      });
-    },
-    async () => {
       out['comlink.rt'] = await time(async () => {
         for (let i = 0; i < n; i++) await bare.noop();
       });

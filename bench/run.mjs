@@ -95,7 +95,12 @@ async function fetchedFiles(context, bytesDir) {
   }
   const files = emitted.files.filter((f) => fetched.has(basename(f.file)));
   const sum = (list) => ({ raw: list.reduce((n, f) => n + f.raw, 0), gzip: list.reduce((n, f) => n + f.gzip, 0) });
-  const fetchedSums = { files, js: sum(files.filter((f) => f.kind === 'js')), wasm: sum(files.filter((f) => f.kind === 'wasm')), total: sum(files) };
+  const fetchedSums = {
+    files,
+    js: sum(files.filter((f) => f.kind === 'js')),
+    wasm: sum(files.filter((f) => f.kind === 'wasm')),
+    total: sum(files),
+  };
   return { emitted, loaded: fetchedSums };
 }
 
@@ -144,7 +149,16 @@ function buildReport(bytes, userAgent) {
     chromium,
     loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
   };
-  return { date: new Date().toISOString(), machine, runs: RUNS, wakeTrials: WAKE_TRIALS * RUNS, figures, comparisons: compared, bytes, notAvailable };
+  return {
+    date: new Date().toISOString(),
+    machine,
+    runs: RUNS,
+    wakeTrials: WAKE_TRIALS * RUNS,
+    figures,
+    comparisons: compared,
+    bytes,
+    notAvailable,
+  };
 }
 
 function printReport(r) {
@@ -164,11 +178,14 @@ function printReport(r) {
       }
     }
   }
-  const ratioRows = r.comparisons.filter((c) => wanted(c.s)).map((c) => {
-    const target = c.min !== undefined ? `≥ ${c.min}×` : c.max !== undefined ? `${c.strict ? '<' : '≤'} ${c.max}${c.abs ? ' ms' : '×'}` : '—';
-    if (c.na) return [String(c.s), c.label, c.na, target, '—'];
-    return [String(c.s), c.label, c.abs ? fmtMs(c.value) : fmtRatio(c.value), target, c.verdict];
-  });
+  const ratioRows = r.comparisons
+    .filter((c) => wanted(c.s))
+    .map((c) => {
+      const target =
+        c.min !== undefined ? `≥ ${c.min}×` : c.max !== undefined ? `${c.strict ? '<' : '≤'} ${c.max}${c.abs ? ' ms' : '×'}` : '—';
+      if (c.na) return [String(c.s), c.label, c.na, target, '—'];
+      return [String(c.s), c.label, c.abs ? fmtMs(c.value) : fmtRatio(c.value), target, c.verdict];
+    });
   const b = r.bytes;
   const bytesRows = b
     ? [
@@ -179,7 +196,9 @@ function printReport(r) {
     : [];
   const m = r.machine;
   console.log(`\n### Performance (${r.date.slice(0, 10)}, median of ${r.runs} runs)\n`);
-  console.log(`Machine: ${m.cpu}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}, headless Chromium ${m.chromium} on an on-disk profile; load average ${m.loadAverage.join(' / ')} (shared machine: figures are indicative).\n`);
+  console.log(
+    `Machine: ${m.cpu}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}, headless Chromium ${m.chromium} on an on-disk profile; load average ${m.loadAverage.join(' / ')} (shared machine: figures are indicative).\n`,
+  );
   console.log(markdownTable(['#', 'measure', 'median', 'min', 'max', 'per op'], rows));
   console.log('\n' + markdownTable(['#', 'comparison (medians of this run)', 'value', 'target', ''], ratioRows));
   if (b) {

@@ -1,14 +1,15 @@
 export { openStore, Store } from './store.js';
 export type { StoreOptions } from './store.js';
-export type { Role } from './connection.js';
-export { Outputs } from './outputs.js';
-export { Globals } from './globals.js';
-export { Records } from './records.js';
-export { Streams } from './streams.js';
-export { Table } from './table.js';
-export { TableAliases } from './table-aliases.js';
-export type { BatchOp, FieldSpec, FieldType, Patch, Row, TableSchema, UpdateMode } from './table-schema.js';
-export type { Alias, AliasDefinition, Condition, ListQuery, Operators, Param, Where } from './table-query.js';
+export type { Role } from './client/connection.js';
+export { Outputs } from './api/outputs.js';
+export { Globals } from './api/globals.js';
+export { Records } from './api/records.js';
+export { Streams } from './api/streams.js';
+export { Table } from './api/table.js';
+export { TableAliases } from './api/table-aliases.js';
+export type { BatchOp, FieldSpec, FieldType, Patch, Row, TableSchema, UpdateMode } from './shared/table-schema.js';
+export type { Alias, AliasDefinition } from './shared/table-alias.js';
+export type { Condition, ListQuery, Operators, Param, Where } from './shared/table-query.js';
 export {
   StoreError,
   AlreadyExistsError,
@@ -19,6 +20,6 @@ export {
   ClosedError,
   StorageError,
   TimeoutError,
-} from './errors.js';
-export type { ErrorCode } from './errors.js';
-export type * from './types.js';
+} from './shared/errors.js';
+export type { ErrorCode } from './shared/errors.js';
+export type * from './shared/types.js';

@@ -1,15 +1,17 @@
-import { Batcher } from './batcher.js';
-import { ChangeFeed } from './change-feed.js';
-import { connect, type Connection, type Role } from './connection.js';
-import { ClosedError, ValidationError } from './errors.js';
-import { Globals } from './globals.js';
-import { Outputs } from './outputs.js';
-import { Records } from './records.js';
-import { Streams } from './streams.js';
-import type { TableSchema } from './table-schema.js';
-import { openTable, type Table } from './table.js';
-import type { Change, JsonObject, StorageKind } from './types.js';
-import { assertId } from './validate.js';
+import { Batcher } from './client/batcher.js';
+import { ChangeFeed } from './client/change-feed.js';
+import { connect } from './client/connect.js';
+import type { Connection, Role } from './client/connection.js';
+import { ValidationError } from './shared/errors.js';
+import { Globals } from './api/globals.js';
+import { Outputs } from './api/outputs.js';
+import { Records } from './api/records.js';
+import { Streams } from './api/streams.js';
+import type { TableSchema } from './shared/table-schema.js';
+import { openTable, type Table } from './api/table.js';
+import type { ModuleContext } from './api/module-context.js';
+import type { Change, JsonObject, StorageKind } from './shared/types.js';
+import { assertId } from './shared/validate.js';
 
 /** Options of {@link openStore}. */
 export type StoreOptions = {
@@ -74,7 +76,8 @@ export class Store {
   /** Per-(stream, attempt) frame logs with blocking tail and follow. */
   readonly streams: Streams;
   readonly #conn: Connection;
-  readonly #rpc: Batcher;
+  readonly #batcher: Batcher;
+  readonly #ctx: ModuleContext;
   readonly #feed: ChangeFeed;
   #closing: Promise<void> | undefined;
 
@@ -82,12 +85,13 @@ export class Store {
   constructor(name: string, conn: Connection, feed: ChangeFeed) {
     this.name = name;
     this.#conn = conn;
-    this.#rpc = new Batcher((calls) => conn.send(calls));
+    this.#batcher = new Batcher((calls) => conn.send(calls));
     this.#feed = feed;
-    this.outputs = new Outputs(this.#rpc);
-    this.globals = new Globals(this.#rpc);
-    this.records = new Records(this.#rpc);
-    this.streams = new Streams(this);
+    this.#ctx = { batcher: this.#batcher, feed };
+    this.outputs = new Outputs(this.#ctx);
+    this.globals = new Globals(this.#ctx);
+    this.records = new Records(this.#ctx);
+    this.streams = new Streams(this.#ctx);
   }
 
   /**
@@ -95,7 +99,7 @@ export class Store {
    * @throws ValidationError if the name or the schema is not valid.
    */
   table<T extends JsonObject = JsonObject>(name: string, schema: TableSchema): Promise<Table<T>> {
-    return openTable<T>(this, name, schema);
+    return openTable<T>(this.#ctx, name, schema);
   }
 
   /** The storage really in use. */
@@ -124,7 +128,7 @@ export class Store {
 
   /** A consistent SQLite image of the whole database (a valid .sqlite3 file). */
   async export(): Promise<Uint8Array> {
-    return this.#rpc.call('db.export');
+    return this.#batcher.call('db.export');
   }
 
   /**
@@ -132,7 +136,7 @@ export class Store {
    * diagnostics (integrity_check, query plans).
    */
   async inspect(sql: string): Promise<Record<string, unknown>[]> {
-    return this.#rpc.call('db.inspect', sql);
+    return this.#batcher.call('db.inspect', sql);
   }
 
   /**
@@ -141,8 +145,8 @@ export class Store {
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      this.#rpc.close();
-      await this.#rpc.drain();
+      this.#batcher.close();
+      await this.#batcher.drain();
       this.#feed.close();
       await this.#conn.close();
     })();
@@ -155,25 +159,19 @@ export class Store {
    */
   async simulateCrash(): Promise<void> {
     this.#closing ??= (async () => {
-      this.#rpc.close();
+      this.#batcher.close();
       this.#feed.close();
       await this.#conn.crash();
     })();
     return this.#closing;
   }
 
-  /** @internal */
-  get closed(): boolean {
-    return this.#closing !== undefined;
+  /** @internal Tests only: the calls this instance sends, to count them. */
+  get batcher(): Batcher {
+    return this.#batcher;
   }
 
-  /** @internal for modules built on the store */
-  get rpc(): Batcher {
-    if (this.#closing) throw new ClosedError();
-    return this.#rpc;
-  }
-
-  /** @internal */
+  /** @internal Tests only: this instance's change notices, to cut them off. */
   get feed(): ChangeFeed {
     return this.#feed;
   }

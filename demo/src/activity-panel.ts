@@ -23,7 +23,13 @@ export function mountActivity(store: Store): void {
   store.onChange((change) => {
     const now = Date.now();
     const top = entries[0];
-    if (top && top.change.module === 'outputs' && change.module === 'outputs' && now - top.at < FOLD_MS && runOf(top.change) === runOf(change)) {
+    if (
+      top &&
+      top.change.module === 'outputs' &&
+      change.module === 'outputs' &&
+      now - top.at < FOLD_MS &&
+      runOf(top.change) === runOf(change)
+    ) {
       top.repeat++;
       top.at = now;
       // A burst of 10,000 notices repaints this line a few times, not 10,000.

@@ -25,7 +25,12 @@ export function mountOutputs(store: Store): void {
       const shown = keys.slice(-SHOWN).reverse();
       const values = await Promise.all(shown.map((k) => store.outputs.get(runId, k)));
       const items = shown.map((k, i) =>
-        h('li', { 'data-testid': 'output-item', 'data-node': k }, h('span', { class: 'k' }, k), h('code', { class: 'v' }, formatValue(values[i]))),
+        h(
+          'li',
+          { 'data-testid': 'output-item', 'data-node': k },
+          h('span', { class: 'k' }, k),
+          h('code', { class: 'v' }, formatValue(values[i])),
+        ),
       );
       if (keys.length > SHOWN) items.push(h('li', { class: 'more' }, `and ${(keys.length - SHOWN).toLocaleString()} earlier outputs`));
       list.replaceChildren(...(items.length ? items : [h('li', { class: 'empty' }, 'No outputs in this run yet.')]));

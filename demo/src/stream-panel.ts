@@ -86,7 +86,8 @@ export function mountStream(store: Store): void {
 
   onSubmit(form, byTestId<HTMLButtonElement>('stream-append'), error, async () => {
     const picked = new FormData(form).get('mode');
-    const mode: FrameInput['mode'] = picked === 'summary' ? 'summary' : picked === 'best-effort' ? { ttlMs: BEST_EFFORT_TTL_MS } : 'durable';
+    const mode: FrameInput['mode'] =
+      picked === 'summary' ? 'summary' : picked === 'best-effort' ? { ttlMs: BEST_EFFORT_TTL_MS } : 'durable';
     await store.streams.append(streamName(), { kind: kind.value.trim() || undefined, data: parseLoose(data.value), mode });
   });
 

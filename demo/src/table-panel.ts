@@ -49,7 +49,9 @@ export async function mountTable(store: Store): Promise<void> {
       clear(listError);
       byTestId('task-count').textContent = `${total.toLocaleString()} row${total === 1 ? '' : 's'}`;
       list.replaceChildren(
-        ...(rows.length ? rows.map(renderRow) : [h('tr', { class: 'empty' }, h('td', { colspan: '7' }, 'No rows match. Create one on the left.'))]),
+        ...(rows.length
+          ? rows.map(renderRow)
+          : [h('tr', { class: 'empty' }, h('td', { colspan: '7' }, 'No rows match. Create one on the left.'))]),
       );
     } catch (err) {
       showError(listError, err);
@@ -58,7 +60,11 @@ export async function mountTable(store: Store): Promise<void> {
 
   const renderRow = (row: Row<Task>) => {
     const edit = h('button', { class: 'btn tiny', type: 'button', 'data-testid': 'task-row-edit' }, 'Edit');
-    const del = h('button', { class: 'btn tiny danger', type: 'button', 'data-testid': 'task-row-delete', 'aria-label': `Delete ${row.data.title}` }, '×');
+    const del = h(
+      'button',
+      { class: 'btn tiny danger', type: 'button', 'data-testid': 'task-row-delete', 'aria-label': `Delete ${row.data.title}` },
+      '×',
+    );
     edit.addEventListener('click', () => {
       editId.value = row.id;
       editPatch.value = JSON.stringify(row.data);
@@ -120,12 +126,17 @@ export async function mountTable(store: Store): Promise<void> {
   });
 
   const lookupResult = byTestId('task-lookup-result');
-  onSubmit(byTestId<HTMLFormElement>('task-lookup-form'), byTestId<HTMLButtonElement>('task-lookup'), byTestId('task-lookup-error'), async () => {
-    lookupResult.hidden = true;
-    const row = await t.get(byTestId<HTMLInputElement>('task-lookup-prefix').value.trim());
-    lookupResult.textContent = JSON.stringify(row, null, 2);
-    lookupResult.hidden = false;
-  });
+  onSubmit(
+    byTestId<HTMLFormElement>('task-lookup-form'),
+    byTestId<HTMLButtonElement>('task-lookup'),
+    byTestId('task-lookup-error'),
+    async () => {
+      lookupResult.hidden = true;
+      const row = await t.get(byTestId<HTMLInputElement>('task-lookup-prefix').value.trim());
+      lookupResult.textContent = JSON.stringify(row, null, 2);
+      lookupResult.hidden = false;
+    },
+  );
 
   const aliasError = byTestId('task-alias-error');
   const aliasResult = byTestId('task-alias-result');
@@ -133,7 +144,9 @@ export async function mountTable(store: Store): Promise<void> {
     await ensureAlias(t);
     const rows = await t.aliases.run(ALIAS, { status: byTestId<HTMLSelectElement>('task-alias-status').value });
     aliasResult.replaceChildren(
-      ...(rows.length ? rows.map((r) => h('li', { class: 'chip', 'data-testid': 'task-alias-item' }, r.data.title)) : [h('li', { class: 'empty' }, 'No rows with that status.')]),
+      ...(rows.length
+        ? rows.map((r) => h('li', { class: 'chip', 'data-testid': 'task-alias-item' }, r.data.title))
+        : [h('li', { class: 'empty' }, 'No rows with that status.')]),
     );
   });
 
@@ -152,7 +165,11 @@ async function ensureAlias(t: Table<Task>): Promise<void> {
   } catch (err) {
     if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
     try {
-      await t.aliases.create(ALIAS, { where: { status: { $param: 'status' } }, params: ['status'], description: 'Tasks with a given status' });
+      await t.aliases.create(ALIAS, {
+        where: { status: { $param: 'status' } },
+        params: ['status'],
+        description: 'Tasks with a given status',
+      });
     } catch (raced) {
       // Another tab may have saved it in between; that is the same query.
       if ((raced as { code?: string }).code !== 'ALREADY_EXISTS') throw raced;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, openStore, type Store } from '../../src/index.js';
-import { uniqueName } from '../backends.js';
+import { uniqueName } from '../support/backends.js';
 
 // Real worker, real storage: a new openStore starts a new worker that reopens the files.
 describe.each(['opfs', 'idb'] as const)('durability on %s', (storage) => {
@@ -61,7 +61,12 @@ describe.each(['opfs', 'idb'] as const)('durability on %s', (storage) => {
     const first = await reopen(name);
     await first.outputs.put('r', 'base', 1);
     // One batch of 20,000 puts; the worker is killed while it is (most likely) still writing it.
-    const batch = Array.from({ length: 20_000 }, (_, i) => first.outputs.put('big', `n${i}`, 'x'.repeat(200)).then(() => true, () => false));
+    const batch = Array.from({ length: 20_000 }, (_, i) =>
+      first.outputs.put('big', `n${i}`, 'x'.repeat(200)).then(
+        () => true,
+        () => false,
+      ),
+    );
     await new Promise((r) => setTimeout(r, 0));
     await first.simulateCrash();
     const resolved = (await Promise.all(batch)).filter(Boolean).length;

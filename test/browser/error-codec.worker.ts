@@ -1,5 +1,5 @@
 import { expose } from 'comlink';
-import { installErrorCodec } from '../../src/comlink-errors.js';
+import { envelope } from '../../src/shared/envelope.js';
 import {
   AlreadyExistsError,
   AmbiguousIdError,
@@ -9,11 +9,9 @@ import {
   StorageFullError,
   TimeoutError,
   ValidationError,
-} from '../../src/errors.js';
+} from '../../src/shared/errors.js';
 
-installErrorCodec();
-
-// Throws each error class from a real worker, so the test sees what the boundary keeps.
+// Throws each error class from a real worker, through the same envelope the store worker uses.
 const makers: Record<string, () => Error> = {
   ALREADY_EXISTS: () => new AlreadyExistsError('Output (run r1, node n1) was already written.'),
   NOT_FOUND: () => new NotFoundError('No record has id "x".'),
@@ -27,7 +25,8 @@ const makers: Record<string, () => Error> = {
 };
 
 expose({
-  throwError(code: string): never {
-    throw makers[code]!();
-  },
+  throwError: (code: string) =>
+    envelope(() => {
+      throw makers[code]!();
+    }),
 });

@@ -1,6 +1,7 @@
-import { wrap } from 'comlink';
+import { transferHandlers, wrap } from 'comlink';
 import { afterAll, describe, expect, it } from 'vitest';
-import { installErrorCodec } from '../../src/comlink-errors.js';
+import { unwrap } from '../../src/shared/envelope.js';
+import type { Outcome } from '../../src/shared/protocol.js';
 import {
   AlreadyExistsError,
   AmbiguousIdError,
@@ -13,16 +14,15 @@ import {
   TimeoutError,
   ValidationError,
 } from '../../src/index.js';
-import { uniqueName } from '../backends.js';
+import { uniqueName } from '../support/backends.js';
 
-installErrorCodec();
 const worker = new Worker(new URL('./error-codec.worker.ts', import.meta.url), { type: 'module' });
-const remote = wrap<{ throwError(code: string): never }>(worker);
+const remote = wrap<{ throwError(code: string): Promise<Outcome> }>(worker);
 afterAll(() => worker.terminate());
 
 async function thrown(code: string): Promise<Error> {
   try {
-    await remote.throwError(code);
+    await unwrap(remote.throwError(code));
   } catch (err) {
     return err as Error;
   }
@@ -74,6 +74,29 @@ describe('errors crossing a real worker boundary', () => {
       expect(bad).toBeInstanceOf(StorageError);
       expect((bad as StorageError).sqliteCode).toBe(1);
     } finally {
+      await store.close();
+    }
+  });
+
+  it("leaves comlink's global handlers alone: an app's own comlink worker gets comlink's plain errors", async () => {
+    const builtin = transferHandlers.get('throw');
+    const store = await openStore({ name: uniqueName('errs-app'), storage: 'opfs' });
+    const appWorker = new Worker(new URL('./app-comlink.worker.ts', import.meta.url), { type: 'module' });
+    try {
+      const app = wrap<{ fail(): void; double(n: number): number }>(appWorker);
+      await store.outputs.put('r', 'n', 1);
+      expect(transferHandlers.get('throw')).toBe(builtin);
+      const err = await app.fail().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toBeInstanceOf(StoreError);
+      expect((err as Error).message).toBe('boom');
+      expect(await app.double(21)).toBe(42);
+      // flowstore's typed errors still arrive with class and fields beside it.
+      const dup = await store.outputs.put('r', 'n', 2).catch((e: unknown) => e);
+      expect(dup).toBeInstanceOf(AlreadyExistsError);
+      await expect(store.inspect('DROP TABLE outputs')).rejects.toMatchObject({ code: 'VALIDATION', path: 'sql' });
+    } finally {
+      appWorker.terminate();
       await store.close();
     }
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openStore, StorageError, type Store } from '../../src/index.js';
-import { uniqueName } from '../backends.js';
+import { uniqueName } from '../support/backends.js';
 
 // On the page's own thread there are no OPFS sync access handles (they exist
 // only in dedicated workers): the same situation as a browser without OPFS.

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Frame, FrameInput, Store } from '../../src/index.js';
-import { nextChange, Stores, uniqueName } from '../backends.js';
+import { nextChange, Stores, uniqueName } from '../support/backends.js';
 
 /**
  * Watches `store`'s engine calls (a counter, not a stand-in); the returned
  * function resolves once the first tail query made after this call settled.
  */
 function watchFirstTail(store: Store): () => Promise<void> {
-  const spy = vi.spyOn(store.rpc, 'call');
+  const spy = vi.spyOn(store.batcher, 'call');
   return async () => {
     const index = () => spy.mock.calls.findIndex((c) => c[0] === 'streams.tail');
     await vi.waitFor(() => expect(index()).toBeGreaterThanOrEqual(0), { timeout: 10_000, interval: 5 });
@@ -90,7 +90,7 @@ describe.each(['opfs', 'idb'] as const)('streams across store instances (%s)', (
 
   /** Counts B's reads of the stream: the first peek, plus one for every frame not carried by its notice. */
   const tailCalls = (store: Store) => {
-    const spy = vi.spyOn(store.rpc, 'call');
+    const spy = vi.spyOn(store.batcher, 'call');
     return () => spy.mock.calls.filter((c) => c[0] === 'streams.tail').length;
   };
 

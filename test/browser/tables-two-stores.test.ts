@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AmbiguousIdError, NotFoundError, openStore, ValidationError, type Change, type Store } from '../../src/index.js';
-import { uniqueName } from '../backends.js';
-import { sharedFirstChar, todos } from '../tables-fixtures.js';
+import { uniqueName } from '../support/backends.js';
+import { sharedFirstChar, todos } from '../support/tables-fixtures.js';
 
 // A table used through a leader and a follower of one database in one page.
 describe('tables through two stores of one database', () => {
@@ -37,7 +37,12 @@ describe('tables through two stores of one database', () => {
     const ambiguous = await t.get(prefix).catch((e: unknown) => e);
     expect(ambiguous).toBeInstanceOf(AmbiguousIdError);
     expect([...(ambiguous as AmbiguousIdError).candidates].sort()).toEqual(ids);
-    const missing = await t.batch([{ op: 'create', data: { title: 'undone' } }, { op: 'delete', id: 'nonexistent-id' }]).catch((e: unknown) => e);
+    const missing = await t
+      .batch([
+        { op: 'create', data: { title: 'undone' } },
+        { op: 'delete', id: 'nonexistent-id' },
+      ])
+      .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(NotFoundError);
     expect((missing as NotFoundError).index).toBe(1);
     await expect(t.list({ where: { colour: 'red' } as never })).rejects.toBeInstanceOf(ValidationError);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, NotFoundError, openStore, StorageError, type Store } from '../../src/index.js';
-import { uniqueName } from '../backends.js';
+import { uniqueName } from '../support/backends.js';
 
 // Two store instances of one database in one page: the first owns the files
 // (leader), the second forwards its calls to it (follower).

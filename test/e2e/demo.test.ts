@@ -24,7 +24,10 @@ async function writeEverything(page: Page): Promise<void> {
   await page.getByTestId('output-node').fill(written.node);
   await page.getByTestId('output-value').fill(written.output);
   await page.getByTestId('output-put').click();
-  await page.getByTestId('output-result').filter({ hasText: `Stored ${written.run} / ${written.node}` }).waitFor();
+  await page
+    .getByTestId('output-result')
+    .filter({ hasText: `Stored ${written.run} / ${written.node}` })
+    .waitFor();
 
   // A second put of the same pair is refused, and the user sees why.
   await page.getByTestId('output-value').fill('"overwrite?"');
@@ -64,7 +67,10 @@ async function expectEverything(page: Page): Promise<void> {
   await page.getByTestId('record-task').fill(written.task);
   await page.getByTestId('global-key').fill(written.globalKey);
   await page.getByTestId('output-item').filter({ hasText: written.node }).filter({ hasText: written.output }).waitFor();
-  await page.getByTestId('global-current').filter({ hasText: `"${written.globalValue}"` }).waitFor();
+  await page
+    .getByTestId('global-current')
+    .filter({ hasText: `"${written.globalValue}"` })
+    .waitFor();
   await page.getByTestId('record-item').filter({ hasText: written.event }).waitFor();
   await page.getByTestId('task-row').filter({ hasText: written.row }).waitFor();
   for (const frame of written.frames) await page.getByTestId('stream-frame').filter({ hasText: frame }).waitFor();
@@ -149,10 +155,16 @@ describe('demo, end to end in Chromium', () => {
     // Merge keeps the fields the patch leaves out (the title).
     await page.getByTestId('task-edit-result').filter({ hasText: '"status":"doing"' }).filter({ hasText: written.row }).waitFor();
     await page.getByTestId('task-filter-status').selectOption('doing');
-    await page.getByTestId('task-count').filter({ hasText: /^1 row$/ }).waitFor();
+    await page
+      .getByTestId('task-count')
+      .filter({ hasText: /^1 row$/ })
+      .waitFor();
     expect(await page.getByTestId('task-row').count()).toBe(1);
     await page.getByTestId('task-filter-status').selectOption('');
-    await page.getByTestId('task-count').filter({ hasText: /^2 rows$/ }).waitFor();
+    await page
+      .getByTestId('task-count')
+      .filter({ hasText: /^2 rows$/ })
+      .waitFor();
     await page.getByTestId('task-lookup-prefix').fill(id!.slice(0, 6));
     await page.getByTestId('task-lookup').click();
     await page.getByTestId('task-lookup-result').filter({ hasText: id! }).waitFor();

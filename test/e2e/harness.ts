@@ -7,7 +7,7 @@ import { build, createServer, preview, type ViteDevServer } from 'vite';
 // @ts-expect-error plain ESM helper shared with the test scripts
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 
-const demoRoot = fileURLToPath(new URL('../../demo/', import.meta.url));
+const demoRoot = fileURLToPath(new URL('../../demo', import.meta.url));
 const configFile = join(demoRoot, 'vite.config.ts');
 
 /** A running demo server and its base URL. */
@@ -39,7 +39,14 @@ export async function serveDemo(cacheDir: string): Promise<Served> {
 /** Builds demo/ into `outDir` and serves it with `vite preview` on a free port. */
 export async function serveBuiltDemo(outDir: string, cacheDir: string): Promise<Served> {
   await build({ root: demoRoot, configFile, cacheDir, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  const server = await preview({ root: demoRoot, configFile, cacheDir, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+  const server = await preview({
+    root: demoRoot,
+    configFile,
+    cacheDir,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { port: 0, host: '127.0.0.1' },
+  });
   return {
     url: baseUrl(server.resolvedUrls?.local),
     close: () => new Promise<void>((resolve, reject) => server.httpServer.close((err) => (err ? reject(err) : resolve()))),
@@ -92,7 +99,7 @@ export function uniqueDb(label: string): string {
  */
 export async function servePages(cacheDir: string, entries?: string[]): Promise<ViteDevServer> {
   const server = await createServer({
-    root: fileURLToPath(new URL('./pages/', import.meta.url)),
+    root: fileURLToPath(new URL('./pages', import.meta.url)),
     configFile: false,
     cacheDir,
     logLevel: 'warn',

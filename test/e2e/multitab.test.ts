@@ -18,7 +18,6 @@ const STREAM = 'shared';
 type Ending = 'closed' | 'crashed' | 'frozen';
 type Resolved = { label: string; kind: WriteRecord['kind']; i: number; seq: number | undefined };
 
-
 async function openPage(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage();
   const response = await page.goto(url);
@@ -36,7 +35,14 @@ const settled = (page: Page, n: number, timeout = SETTLE_BOUND_MS) =>
 const release = (page: Page) => page.evaluate(() => window.mt.release());
 
 function startWrites(page: Page, label: string, count: number, gates: readonly number[]): Promise<void> {
-  return page.evaluate(([run, stream, l, n, width, g]) => window.mt.startWrites(run, stream, l, n, width, [...g]), [RUN, STREAM, label, count, WINDOW, gates] as const);
+  return page.evaluate(([run, stream, l, n, width, g]) => window.mt.startWrites(run, stream, l, n, width, [...g]), [
+    RUN,
+    STREAM,
+    label,
+    count,
+    WINDOW,
+    gates,
+  ] as const);
 }
 
 /** Ends the leader's page the way `ending` says; resolves once the page is gone. */

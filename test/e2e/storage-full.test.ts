@@ -18,7 +18,6 @@ const SMALL = 20;
 /** The page's API (declared in pages/quota.ts). */
 type Probe = Window['probe'];
 
-
 describe('a full storage quota', () => {
   let cache: Awaited<ReturnType<typeof tempDir>>;
   let profile: Awaited<ReturnType<typeof tempDir>>;
@@ -30,7 +29,9 @@ describe('a full storage quota', () => {
 
   /** Calls window.probe[fn](...args) in the page. */
   function probe<K extends keyof Probe>(fn: K, ...args: Parameters<Probe[K]>): Promise<Awaited<ReturnType<Probe[K]>>> {
-    return page.evaluate(([f, a]) => (window.probe[f] as (...x: unknown[]) => unknown)(...a), [fn, args] as const) as Promise<Awaited<ReturnType<Probe[K]>>>;
+    return page.evaluate(([f, a]) => (window.probe[f] as (...x: unknown[]) => unknown)(...a), [fn, args] as const) as Promise<
+      Awaited<ReturnType<Probe[K]>>
+    >;
   }
 
   /** Limits the origin's quota to `bytes`, or lifts the limit. */
@@ -59,46 +60,51 @@ describe('a full storage quota', () => {
     await cache?.remove();
   });
 
-  it.each(['opfs', 'idb'] as const)('on %s: the write rejects with StorageFullError, earlier data stays readable, and writes work once there is space', async (storage) => {
-    const db = uniqueDb(`full-${storage}`);
-    await setQuota((await probe('usage')) + ROOM);
-    try {
-      expect(await probe('open', db, storage)).toBe(storage);
-      expect((await probe('fill', RUN, SMALL)).ok).toBe(true);
+  it.each(['opfs', 'idb'] as const)(
+    'on %s: the write rejects with StorageFullError, earlier data stays readable, and writes work once there is space',
+    async (storage) => {
+      const db = uniqueDb(`full-${storage}`);
+      await setQuota((await probe('usage')) + ROOM);
+      try {
+        expect(await probe('open', db, storage)).toBe(storage);
+        expect((await probe('fill', RUN, SMALL)).ok).toBe(true);
 
-      expect(await probe('putBig', RUN, 'big', TOO_BIG)).toMatchObject({
-        ok: false,
-        name: 'StorageFullError',
-        code: 'STORAGE_FULL',
-        message: expect.stringMatching(storage === 'opfs' ? /^OPFS refused to write .*quota or the disk is full/ : /quota or the disk is full/),
-      });
+        expect(await probe('putBig', RUN, 'big', TOO_BIG)).toMatchObject({
+          ok: false,
+          name: 'StorageFullError',
+          code: 'STORAGE_FULL',
+          message: expect.stringMatching(
+            storage === 'opfs' ? /^OPFS refused to write .*quota or the disk is full/ : /quota or the disk is full/,
+          ),
+        });
 
-      // Nothing of the refused write, all of what came before, and a sound file.
-      const expectEarlierData = async () => {
-        const keys = await probe('keys', RUN);
-        expect(keys.ok && [...keys.value].sort()).toEqual(Array.from({ length: SMALL }, (_, i) => `n${i}`).sort());
-        expect(await probe('get', RUN, 'n7')).toEqual({ ok: true, value: { i: 7 } });
+        // Nothing of the refused write, all of what came before, and a sound file.
+        const expectEarlierData = async () => {
+          const keys = await probe('keys', RUN);
+          expect(keys.ok && [...keys.value].sort()).toEqual(Array.from({ length: SMALL }, (_, i) => `n${i}`).sort());
+          expect(await probe('get', RUN, 'n7')).toEqual({ ok: true, value: { i: 7 } });
+          expect(await probe('integrity')).toEqual({ ok: true, value: [{ integrity_check: 'ok' }] });
+        };
+        await expectEarlierData();
+        // Still full: the files on disk (or the saved image) hold the same, read by a new worker.
+        await probe('close');
+        expect(await probe('open', db, storage)).toBe(storage);
+        await expectEarlierData();
+
+        await setQuota();
+        expect(await probe('put', RUN, 'after', 'space again')).toEqual({ ok: true });
+        expect((await probe('putBig', RUN, 'big', TOO_BIG)).ok).toBe(true);
+        await probe('close');
+        expect(await probe('open', db, storage)).toBe(storage);
+        expect(await probe('get', RUN, 'after')).toEqual({ ok: true, value: 'space again' });
+        expect(await probe('keys', RUN)).toMatchObject({ ok: true, value: expect.arrayContaining(['after', 'big', 'n0']) });
         expect(await probe('integrity')).toEqual({ ok: true, value: [{ integrity_check: 'ok' }] });
-      };
-      await expectEarlierData();
-      // Still full: the files on disk (or the saved image) hold the same, read by a new worker.
-      await probe('close');
-      expect(await probe('open', db, storage)).toBe(storage);
-      await expectEarlierData();
-
-      await setQuota();
-      expect(await probe('put', RUN, 'after', 'space again')).toEqual({ ok: true });
-      expect((await probe('putBig', RUN, 'big', TOO_BIG)).ok).toBe(true);
-      await probe('close');
-      expect(await probe('open', db, storage)).toBe(storage);
-      expect(await probe('get', RUN, 'after')).toEqual({ ok: true, value: 'space again' });
-      expect(await probe('keys', RUN)).toMatchObject({ ok: true, value: expect.arrayContaining(['after', 'big', 'n0']) });
-      expect(await probe('integrity')).toEqual({ ok: true, value: [{ integrity_check: 'ok' }] });
-    } finally {
-      await setQuota();
-      await probe('close');
-    }
-  });
+      } finally {
+        await setQuota();
+        await probe('close');
+      }
+    },
+  );
 
   it('opening a new database on OPFS with no room left rejects with StorageFullError', async () => {
     // Far less than the capacity the pool's access handles ask for.

@@ -115,7 +115,10 @@ async function writeAll(run: string, stream: string, page: string, count: number
           await s.outputs.put(run, `${page}-${i}`, { page, i });
           return undefined;
         }),
-        track({ kind: 'frame', i, startedAt: at, state: 'pending' }, async () => (await s.streams.append(stream, { kind: 'w', data: { page, i } })).seq),
+        track(
+          { kind: 'frame', i, startedAt: at, state: 'pending' },
+          async () => (await s.streams.append(stream, { kind: 'w', data: { page, i } })).seq,
+        ),
       ]);
     }
   };
@@ -175,7 +178,10 @@ window.mt = {
   },
   startPut(run, node) {
     const put = opened().outputs.put(run, node, { node });
-    puts.set(node, put.then(() => 'ok', errorText));
+    puts.set(
+      node,
+      put.then(() => 'ok', errorText),
+    );
   },
   outcome(node) {
     const put = puts.get(node);

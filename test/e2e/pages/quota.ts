@@ -42,7 +42,8 @@ const probe = {
     return store.storage;
   },
   /** Writes `count` small outputs under run `run`, all in one tick (one batch). */
-  fill: (run: string, count: number) => attempt(() => Promise.all(Array.from({ length: count }, (_, i) => open().outputs.put(run, `n${i}`, { i })))),
+  fill: (run: string, count: number) =>
+    attempt(() => Promise.all(Array.from({ length: count }, (_, i) => open().outputs.put(run, `n${i}`, { i })))),
   /** Writes one output of `chars` characters that do not compress. */
   putBig: (run: string, node: string, chars: number) => attempt(() => open().outputs.put(run, node, { blob: noise(chars) })),
   put: (run: string, node: string, value: string) => attempt(() => open().outputs.put(run, node, value)),

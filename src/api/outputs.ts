@@ -1,0 +1,32 @@
+import type { Batcher } from '../client/batcher.js';
+import type { ModuleContext } from './module-context.js';
+import type { Json } from '../shared/types.js';
+
+/** Write-once values keyed by (run, node). */
+export class Outputs {
+  readonly #batcher: Batcher;
+
+  /** @internal use store.outputs */
+  constructor(ctx: ModuleContext) {
+    this.#batcher = ctx.batcher;
+  }
+
+  /**
+   * Stores `value` for (runId, nodeId), durably, once.
+   * @throws AlreadyExistsError if that pair was written before (the first value is kept).
+   * @throws ValidationError if an id is empty or the value is not JSON; nothing is written.
+   */
+  async put(runId: string, nodeId: string, value: Json): Promise<void> {
+    await this.#batcher.call('outputs.put', runId, nodeId, value);
+  }
+
+  /** The value written for (runId, nodeId), or undefined if none was. */
+  async get(runId: string, nodeId: string): Promise<Json | undefined> {
+    return this.#batcher.call('outputs.get', runId, nodeId);
+  }
+
+  /** The node ids that have an output in `runId`, in write order. */
+  async keys(runId: string): Promise<string[]> {
+    return this.#batcher.call('outputs.keys', runId);
+  }
+}

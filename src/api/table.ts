@@ -1,0 +1,144 @@
+import type { ModuleContext } from './module-context.js';
+import { TableAliases } from './table-aliases.js';
+import { normalizeQuery, normalizeWhere, type ListQuery, type Where } from '../shared/table-query.js';
+import {
+  assertTableName,
+  checkData,
+  checkPatch,
+  checkSchema,
+  withOpIndex,
+  type BatchOp,
+  type Patch,
+  type Row,
+  type TableSchema,
+  type UpdateMode,
+} from '../shared/table-schema.js';
+import { assertOpList, checkBatchOp, updateModeOf } from '../shared/table-ops.js';
+import type { JsonObject } from '../shared/types.js';
+import { assertId } from '../shared/validate.js';
+
+/**
+ * Schema-checked rows of one named table. Every method that takes an id also
+ * takes a unique prefix of one (case-sensitive): no match is a NotFoundError,
+ * two or more an AmbiguousIdError listing every candidate.
+ *
+ * Schemas and old rows: opening a table again with a different schema works
+ * for new writes (creates, replaces and merged documents are checked against
+ * the schema this Table was opened with), but existing rows are not rewritten
+ * or re-checked: they come back as they were stored, and a merge into one
+ * must leave the whole row valid under the new schema. Indexes named by a
+ * schema are created if missing; indexes of earlier schemas are kept.
+ */
+export class Table<T extends JsonObject = JsonObject> {
+  readonly name: string;
+  /** Saved queries of this table. */
+  readonly aliases: TableAliases<T>;
+  readonly #ctx: ModuleContext;
+  readonly #schema: TableSchema;
+
+  /** @internal use store.table() */
+  constructor(ctx: ModuleContext, name: string, schema: TableSchema) {
+    this.#ctx = ctx;
+    this.name = name;
+    this.#schema = schema;
+    this.aliases = new TableAliases<T>(ctx, name, schema);
+  }
+
+  /**
+   * Stores a new row durably and returns it: a fresh UUID v4 id, and
+   * createdAt = updatedAt = now (epoch ms).
+   * @throws ValidationError naming the field if `data` does not fit the schema; nothing is written.
+   */
+  async create(data: T): Promise<Row<T>> {
+    checkData(this.#schema, data);
+    return (await this.#ctx.batcher.call('tables.create', this.name, this.#schema, data)) as Row<T>;
+  }
+
+  /** The row with this id or unique id prefix. @throws NotFoundError @throws AmbiguousIdError */
+  async get(idOrPrefix: string): Promise<Row<T>> {
+    assertId(idOrPrefix, 'id');
+    return (await this.#ctx.batcher.call('tables.get', this.name, idOrPrefix)) as Row<T>;
+  }
+
+  /**
+   * A page of rows matching `where`, newest first by default; rows created in
+   * the same millisecond keep their insertion order. Filtering and sorting
+   * run in SQLite, on an index where the schema declares one.
+   * @throws ValidationError for an unknown field or operator, an operand of
+   *   the wrong type, a limit that is not a whole number from 1 to 1000
+   *   (0, negative and larger limits are refused, not clamped), or a negative offset.
+   */
+  async list(query?: ListQuery<T>): Promise<Row<T>[]> {
+    normalizeQuery(this.#schema, query);
+    return (await this.#ctx.batcher.call('tables.list', this.name, this.#schema, query)) as Row<T>[];
+  }
+
+  /** How many rows match `where` (all rows without it). @throws ValidationError as for list() */
+  async count(where?: Where<T>): Promise<number> {
+    normalizeWhere(this.#schema, where);
+    return this.#ctx.batcher.call('tables.count', this.name, this.#schema, where);
+  }
+
+  /**
+   * Changes a row and returns it as stored; updatedAt strictly increases on
+   * every update, createdAt is kept. By default `patch` is an RFC 7396 merge,
+   * shallow: absent fields are kept, null deletes an optional field, nested
+   * objects are replaced whole, and the merged row must fit the schema. With
+   * `mode: 'replace'` the data replaces the old row entirely.
+   * @throws NotFoundError @throws AmbiguousIdError
+   * @throws ValidationError for a patch that is not an object (path "(root)"),
+   *   a null on a required field, or a result that does not fit the schema; nothing is written.
+   */
+  async update(idOrPrefix: string, patch: Patch<T>, opts?: { mode?: 'merge' }): Promise<Row<T>>;
+  async update(idOrPrefix: string, data: T, opts: { mode: 'replace' }): Promise<Row<T>>;
+  async update(idOrPrefix: string, patch: Patch<T> | T, opts?: { mode?: UpdateMode }): Promise<Row<T>> {
+    assertId(idOrPrefix, 'id');
+    const mode = updateModeOf(opts);
+    checkChange(this.#schema, patch, mode);
+    return (await this.#ctx.batcher.call('tables.update', this.name, this.#schema, idOrPrefix, patch as JsonObject, mode)) as Row<T>;
+  }
+
+  /** Deletes a row. @throws NotFoundError (also for a row already deleted) @throws AmbiguousIdError */
+  async delete(idOrPrefix: string): Promise<void> {
+    assertId(idOrPrefix, 'id');
+    await this.#ctx.batcher.call('tables.delete', this.name, idOrPrefix);
+  }
+
+  /**
+   * Applies creates, updates and deletes in order, atomically: if any fails,
+   * none is applied and the error (ValidationError, NotFoundError or
+   * AmbiguousIdError) carries the failing operation's `index`. Resolves with
+   * one result per operation: the row, or null for a delete.
+   */
+  async batch(ops: BatchOp<T>[]): Promise<Array<Row<T> | null>> {
+    assertOpList(ops);
+    ops.forEach((op: unknown, i) => {
+      try {
+        const checked = checkBatchOp(op);
+        if (checked.op === 'create') checkData(this.#schema, checked.data);
+        else if (checked.op === 'update') checkChange(this.#schema, checked.patch, checked.mode);
+      } catch (err) {
+        throw withOpIndex(err, i);
+      }
+    });
+    if (ops.length === 0) return [];
+    return (await this.#ctx.batcher.call('tables.batch', this.name, this.#schema, ops as BatchOp[])) as Array<Row<T> | null>;
+  }
+}
+
+function checkChange(schema: TableSchema, patch: unknown, mode: UpdateMode): void {
+  if (mode === 'replace') checkData(schema, patch);
+  else checkPatch(schema, patch);
+}
+
+/**
+ * Opens table `name`: checks the name and schema, creates the
+ * table and the schema's indexes if missing.
+ * @throws ValidationError for a name that is not a plain identifier or a malformed schema.
+ */
+export async function openTable<T extends JsonObject>(ctx: ModuleContext, name: string, schema: TableSchema): Promise<Table<T>> {
+  assertTableName(name);
+  const clean = checkSchema(schema);
+  await ctx.batcher.call('tables.open', name, clean);
+  return new Table<T>(ctx, name, clean);
+}

@@ -1,0 +1,84 @@
+import { ClosedError, decodeError, StorageError } from '../shared/errors.js';
+import { checkCall } from '../shared/call-checks.js';
+import type { BatchAnswer, Call, OpArgs, OpName, OpResult } from '../shared/protocol.js';
+
+type Pending = { call: Call; resolve: (value: unknown) => void; reject: (err: unknown) => void };
+
+/**
+ * Sends calls to the engine in batches: calls made in the same tick, and calls
+ * made while a batch is in flight, travel together as one message and commit
+ * in one transaction (group commit). Each call still gets its own result or
+ * its own error.
+ */
+export class Batcher {
+  readonly #send: (calls: Call[]) => Promise<BatchAnswer>;
+  #queue: Pending[] = [];
+  #scheduled = false;
+  #inFlight = false;
+  #closed = false;
+  #idle: (() => void)[] = [];
+
+  constructor(send: (calls: Call[]) => Promise<BatchAnswer>) {
+    this.#send = send;
+  }
+
+  /**
+   * Queues one call; resolves with its own result once its batch committed.
+   * Arguments the engine would refuse reject this call alone, before it joins a batch.
+   */
+  call<K extends OpName>(op: K, ...args: OpArgs<K>): Promise<OpResult<K>> {
+    if (this.#closed) return Promise.reject(new ClosedError());
+    const call: Call = { op, args };
+    try {
+      checkCall(call);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ call, resolve: resolve as (v: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
+  /** Refuses new calls; calls already queued still run. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  /** Resolves once every queued call has settled. */
+  drain(): Promise<void> {
+    if (this.#queue.length === 0 && !this.#inFlight) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#idle.push(resolve));
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#inFlight || this.#queue.length === 0) return;
+    const batch = this.#queue;
+    this.#queue = [];
+    this.#inFlight = true;
+    try {
+      const reply = await this.#send(batch.map((p) => p.call));
+      batch.forEach((p, i) => {
+        const outcome = reply.outcomes[i];
+        if (!outcome) p.reject(new StorageError('The engine returned no result for this call.'));
+        else if (outcome.ok) p.resolve(outcome.value);
+        else p.reject(decodeError(outcome.error));
+      });
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    } finally {
+      this.#inFlight = false;
+      if (this.#queue.length > 0) this.#schedule();
+      else for (const resolve of this.#idle.splice(0)) resolve();
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { changeChannelName, type ChangeNotice } from '../shared/protocol.js';
+
+type Listener = (change: ChangeNotice) => void;
+
+/**
+ * Receives the database's change notices from every tab and worker of the
+ * origin (BroadcastChannel) and hands them to local listeners.
+ */
+export class ChangeFeed {
+  readonly #channel: BroadcastChannel;
+  readonly #listeners = new Set<Listener>();
+
+  constructor(dbName: string) {
+    this.#channel = new BroadcastChannel(changeChannelName(dbName));
+    this.#channel.onmessage = (event: MessageEvent<{ type: string; changes?: ChangeNotice[] }>) => {
+      if (event.data?.type !== 'changes' || !event.data.changes) return;
+      for (const change of event.data.changes) {
+        for (const listener of [...this.#listeners]) {
+          try {
+            listener(change);
+          } catch (err) {
+            // One broken listener must not starve the others; surface it without stopping the loop.
+            queueMicrotask(() => {
+              throw err;
+            });
+          }
+        }
+      }
+    };
+  }
+
+  /** Calls `listener` after each change commits; returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  close(): void {
+    this.#listeners.clear();
+    this.#channel.close();
+  }
+}

@@ -1,0 +1,218 @@
+import { encodeError, type WireError, StorageError } from '../shared/errors.js';
+import {
+  callKey,
+  changeChannelName,
+  rpcChannelName,
+  type BatchAnswer,
+  type BatchReply,
+  type Call,
+  type OpenReply,
+  type Outcome,
+  type OpenRequest,
+  type RpcMessage,
+  type ExecRequest,
+  type ExecResponse,
+} from '../shared/protocol.js';
+import { Engine } from './engine.js';
+import { failAll } from './outcomes.js';
+import { isReadOnly, readOps } from './ops/index.js';
+import { isIoError, opfsWriteRefused, sqliteCode, toStoreError } from './sql-errors.js';
+import { loadSqlite } from './storage/load-sqlite.js';
+import { openStorage } from './storage/open-storage.js';
+import type { OpenedDb } from './storage/opened-db.js';
+
+/**
+ * Wraps the engine with what a host thread adds: opening storage, saving
+ * snapshots before a write resolves, posting change notices after commit, and
+ * answering calls forwarded by follower stores of the same database. Used by
+ * the worker and in-process alike.
+ */
+export function createEngineHost() {
+  let engine: Engine | undefined;
+  let opened: OpenedDb | undefined;
+  let request: OpenRequest | undefined;
+  let notices: BroadcastChannel | undefined;
+  let rpc: BroadcastChannel | undefined;
+  // Batches run one after another: a snapshot save must finish before the next batch starts.
+  let queue: Promise<unknown> = Promise.resolve();
+  // Why the database is gone, when reloading it after a failed save failed too.
+  let lost: unknown;
+
+  async function start(req: OpenRequest): Promise<OpenReply> {
+    const { db, warning } = await openStorage(req);
+    try {
+      engine = new Engine(await loadSqlite(), db.db, db.exportImage);
+    } catch (err) {
+      db.db.close();
+      db.release();
+      // Creating or migrating the schema writes too: a refused write there means a full quota as well.
+      if (db.storage === 'opfs' && isIoError(sqliteCode(err))) throw opfsWriteRefused(await estimate(), err);
+      throw err;
+    }
+    opened = db;
+    request = req;
+    return warning === undefined ? { storage: db.storage } : { storage: db.storage, warning };
+  }
+
+  async function runBatch(calls: Call[], callKey?: string): Promise<BatchReply> {
+    if (lost !== undefined) {
+      throw new StorageError(
+        `The database could not be reloaded from IndexedDB after a failed save (${(lost as Error)?.message ?? String(lost)}); open the store again.`,
+        { cause: lost },
+      );
+    }
+    if (!engine || !opened) throw new StorageError('The database is not open here any more; open the store again.');
+    const writes = !isReadOnly(calls);
+    const before = engine.writeMark();
+    let reply = engine.exec(calls, callKey);
+    // Any write needs saving, announced or not (opening a table writes DDL); a retried batch
+    // answered from its memo wrote nothing, and must not fail now for a save it does not need.
+    if (writes && opened.persist && engine.writeMark() !== before) {
+      try {
+        await opened.persist();
+      } catch (err) {
+        await reloadSaved();
+        reply = calls.length > 1 && engine ? await runEachSaved(calls, callKey) : failAll(calls, err);
+      }
+    }
+    // Only writes can be refused for lack of space; a failed read stays a StorageError.
+    if (writes && opened?.storage === 'opfs' && reply.outcomes.some(isIoFailure)) reply = await explainIoErrors(reply);
+    return reply;
+  }
+
+  /**
+   * After a batch's snapshot could not be saved: each call alone, saved alone,
+   * so one caller's oversized write does not fail the others.
+   */
+  async function runEachSaved(calls: Call[], callKey?: string): Promise<BatchReply> {
+    // A keyed batch may have been applied in part before (then its memo is in the saved image):
+    // those calls keep their first outcome, and only the rest run.
+    const kept = callKey === undefined ? undefined : engine?.remembered(callKey);
+    const done: BatchReply = { outcomes: [], changes: [...(kept?.changes ?? [])] };
+    for (const [i, call] of calls.entries()) {
+      const known = kept?.outcomes[i];
+      if (known) {
+        done.outcomes.push(known);
+        continue;
+      }
+      if (!engine || !opened?.persist) {
+        done.outcomes.push(...failAll([call], lost).outcomes);
+        continue;
+      }
+      // Keyed like the batch, so a forwarded batch retried after a hand-over still applies once.
+      let reply = engine.execOne(calls, i, done, callKey);
+      if (reply.outcomes[0]?.ok && !readOps.has(call.op)) {
+        try {
+          await opened.persist();
+        } catch (err) {
+          await reloadSaved();
+          reply = failAll([call], err);
+        }
+      }
+      done.outcomes.push(...reply.outcomes);
+      done.changes.push(...reply.changes);
+    }
+    return done;
+  }
+
+  /**
+   * After a failed snapshot save the in-memory copy is ahead of the saved one:
+   * go back to what is saved. If that fails too, later calls reject with why.
+   */
+  async function reloadSaved(): Promise<void> {
+    engine?.close();
+    engine = opened = undefined;
+    try {
+      await start(request!);
+    } catch (err) {
+      lost = err;
+    }
+  }
+
+  /**
+   * Runs a batch after those before it. `deliver` gets the reply before the
+   * batch's change notices go out: the caller is waiting on the reply, the
+   * notices only wake other readers (and a BroadcastChannel post costs the
+   * worker tens of microseconds).
+   */
+  function exec(calls: Call[], callKey?: string, deliver?: (reply: BatchReply) => void): Promise<BatchReply> {
+    const run = queue.then(async () => {
+      const reply = await runBatch(calls, callKey);
+      deliver?.(reply);
+      if (reply.changes.length > 0) notices?.postMessage({ type: 'changes', changes: reply.changes });
+      return reply;
+    });
+    queue = run.catch(() => {});
+    return run;
+  }
+
+  return {
+    async open(req: OpenRequest): Promise<OpenReply> {
+      const reply = await start(req);
+      notices = new BroadcastChannel(changeChannelName(req.name));
+      return reply;
+    },
+
+    /**
+     * Runs a batch of calls. `callKey` (for calls that may be retried after a
+     * hand-over) makes the batch apply once: a retry gets the first reply.
+     */
+    exec: (calls: Call[], callKey?: string): Promise<BatchReply> => exec(calls, callKey),
+
+    /** Answers one ExecRequest through `post`: the hot path, without comlink's per-call bookkeeping. */
+    answer({ exec: id, calls, callKey }: ExecRequest, post: (response: ExecResponse) => void): void {
+      exec(calls, callKey, (reply) => post({ exec: id, reply: { outcomes: reply.outcomes } })).catch((err: unknown) =>
+        post({ exec: id, error: encodeError(toStoreError(err)) }),
+      );
+    },
+
+    /** Starts answering calls that follower stores forward over the database's RPC channel. */
+    serve(name: string, leaderId: string): void {
+      rpc = new BroadcastChannel(rpcChannelName(name));
+      rpc.onmessage = (event: MessageEvent<RpcMessage>) => {
+        const msg = event.data;
+        if (msg.type !== 'call' || msg.leaderId !== leaderId) return;
+        const answer = (reply: BatchAnswer | { error: WireError }) =>
+          rpc?.postMessage({ type: 'reply', to: msg.from, id: msg.id, reply } satisfies RpcMessage);
+        // Same key as the follower would use if it became leader and retried the call itself.
+        exec(msg.calls, callKey(msg.from, msg.id), (reply) => answer({ outcomes: reply.outcomes })).catch((err: unknown) =>
+          answer({ error: encodeError(toStoreError(err)) }),
+        );
+      };
+    },
+
+    async close(): Promise<void> {
+      // Stop taking forwarded calls first: unanswered, they go to the next leader with their keys.
+      rpc?.close();
+      rpc = undefined;
+      for (let last; last !== queue;) {
+        last = queue;
+        await last;
+      }
+      notices?.close();
+      notices = undefined;
+      engine?.close();
+      opened?.release();
+      engine = opened = undefined;
+    },
+  };
+}
+
+function isIoFailure(o: Outcome): boolean {
+  return !o.ok && o.error.code === 'STORAGE' && isIoError(o.error.fields?.sqliteCode);
+}
+
+/** What the browser says about the origin's usage, when it says anything. */
+function estimate(): Promise<StorageEstimate | undefined> {
+  if (typeof navigator === 'undefined') return Promise.resolve(undefined);
+  return navigator.storage?.estimate?.().catch(() => undefined) ?? Promise.resolve(undefined);
+}
+
+/** OPFS reports a refused write as a generic I/O error: say what the caller can act on. */
+async function explainIoErrors(reply: BatchReply): Promise<BatchReply> {
+  const full = encodeError(opfsWriteRefused(await estimate()));
+  return { ...reply, outcomes: reply.outcomes.map((o) => (isIoFailure(o) ? { ok: false as const, error: full } : o)) };
+}
+
+/** The engine host's API, as the facade sees it through comlink or in-process. */
+export type EngineHost = ReturnType<typeof createEngineHost>;

@@ -1,0 +1,227 @@
+import type { Database, Sqlite3Static } from '@sqlite.org/sqlite-wasm';
+import { checkCall } from '../shared/call-checks.js';
+import { encodeError, ValidationError } from '../shared/errors.js';
+import type { BatchReply, Call, ChangeNotice, Outcome } from '../shared/protocol.js';
+import { isReadOnly, ops, readOps } from './ops/index.js';
+import { migrate } from './migrations.js';
+import { toStoreError } from './sql-errors.js';
+import { Db } from './db.js';
+import { failAll } from './outcomes.js';
+
+type Handler = (db: Db, ...args: unknown[]) => unknown;
+
+/**
+ * How long replies of keyed calls are kept for retries after a hand-over. A
+ * retry comes within a caller's leaderTimeoutMs (10 s by default) plus the
+ * hand-over itself, so two minutes is ample and bounds the table's size.
+ */
+const REMEMBER_MS = 2 * 60_000;
+
+/**
+ * Commit versions are handed out from a block reserved in the meta table: a
+ * commit writes the meta page once per block instead of every time (one page
+ * fewer per durable commit). Versions keep increasing across restarts, with
+ * gaps; a version is only used once the commit that reserved it is durable.
+ */
+const VERSION_BLOCK = 4096;
+
+/** What is kept of a forwarded batch: write outcomes (reads are re-run) and its notices. */
+export type Remembered = { outcomes: (Outcome | null)[]; changes: ChangeNotice[] };
+
+function merge(a: BatchReply, b: BatchReply): BatchReply {
+  return { outcomes: [...a.outcomes, ...b.outcomes], changes: [...a.changes, ...b.changes] };
+}
+
+/**
+ * Owns one open SQLite database and does all SQL. It never touches `self` or
+ * `postMessage`, so it runs in the worker and in-process (Node, tests) alike.
+ */
+export class Engine {
+  readonly #database: Database;
+  readonly #db: Db;
+  /** The last version used, and the highest one reserved in the database. */
+  #version: number;
+  #reserved: number;
+  #remembered = 0;
+  #lastFailure: unknown;
+
+  constructor(sqlite3: Sqlite3Static, db: Database, exportImage: () => Uint8Array) {
+    this.#database = db;
+    migrate(db);
+    this.#db = new Db(sqlite3, db, exportImage);
+    this.#version = this.#reserved = Number(this.#db.get(`SELECT value FROM meta WHERE key = 'version'`)?.value ?? 0);
+  }
+
+  /**
+   * Applies a batch of calls in one transaction (group commit): a failing call
+   * is undone alone and keeps its own error, the others commit together. Results are returned only after COMMIT. If the
+   * transaction as a whole fails (full disk, I/O error), each call is retried
+   * alone, so one caller's oversized write cannot fail the others.
+   */
+  exec(calls: Call[], callKey?: string): BatchReply {
+    // Reads need no transaction: this engine is the only connection, and runs
+    // each batch to the end before the next.
+    if (isReadOnly(calls)) return { outcomes: calls.map((c) => this.#run(c)), changes: [] };
+    if (callKey !== undefined) {
+      const seen = this.#recall(callKey, calls);
+      if (seen) return seen;
+    }
+    const memo = callKey === undefined ? undefined : (reply: BatchReply) => this.#remember(callKey, calls, reply);
+    return this.#execTogether(calls, memo) ?? this.execEach(calls, callKey);
+  }
+
+  /** Runs each call in a transaction of its own (the slow path after a whole-batch failure). */
+  execEach(calls: Call[], callKey?: string): BatchReply {
+    const done: BatchReply = { outcomes: [], changes: [] };
+    for (let i = 0; i < calls.length; i++) {
+      const reply = this.execOne(calls, i, done, callKey);
+      done.outcomes.push(...reply.outcomes);
+      done.changes.push(...reply.changes);
+    }
+    return done;
+  }
+
+  /**
+   * Runs `calls[i]` alone, in a transaction of its own. For a keyed batch the
+   * memo grows in that transaction to cover `done` (the calls before it) and
+   * this one, so a retry after a hand-over applies only what is missing.
+   */
+  execOne(calls: Call[], i: number, done: BatchReply, callKey?: string): BatchReply {
+    const call = calls[i]!;
+    if (readOps.has(call.op)) return { outcomes: [this.#run(call)], changes: [] };
+    const memo = callKey === undefined ? undefined : (r: BatchReply) => this.#remember(callKey, calls, merge(done, r));
+    return this.#execTogether([call], memo) ?? failAll([call], this.#lastFailure);
+  }
+
+  /** Stores a forwarded batch's reply in its own transaction, so a retry after a hand-over gets it. */
+  #remember(callKey: string, calls: Call[], reply: BatchReply): void {
+    // Frames stay out of the memo (bytes do not survive JSON): a re-sent notice without one makes readers read.
+    const changes = reply.changes.map(({ frame: _, ...change }) => change);
+    const kept: Remembered = { outcomes: calls.map((c, i) => (readOps.has(c.op) ? null : (reply.outcomes[i] ?? null))), changes };
+    const now = this.#db.now();
+    this.#db.run('INSERT OR REPLACE INTO applied_calls (key, reply, at) VALUES (?, ?, ?)', [callKey, JSON.stringify(kept), now]);
+    if (++this.#remembered % 256 === 0) this.#db.run('DELETE FROM applied_calls WHERE at < ?', [now - REMEMBER_MS]);
+  }
+
+  /** What the memo of a keyed batch holds (outcomes of its applied writes, in call order), if any. */
+  remembered(callKey: string): Remembered | undefined {
+    const row = this.#db.get('SELECT reply FROM applied_calls WHERE key = ?', [callKey]);
+    return row ? (JSON.parse(row.reply as string) as Remembered) : undefined;
+  }
+
+  /** Moves whenever a statement writes; equal marks around a batch mean it wrote nothing to save. */
+  writeMark(): number {
+    return this.#db.writeMark();
+  }
+
+  #recall(callKey: string, calls: Call[]): BatchReply | undefined {
+    const kept = this.remembered(callKey);
+    if (!kept) return undefined;
+    const outcomes: Outcome[] = [];
+    const changes = [...kept.changes];
+    calls.forEach((call, i) => {
+      const known = kept.outcomes[i];
+      if (known) outcomes.push(known);
+      else if (readOps.has(call.op)) outcomes.push(this.#run(call));
+      else {
+        // A write cut off mid-way (the batch was being retried call by call): apply it now,
+        // and extend the memo in the same transaction.
+        const memo = (r: BatchReply) =>
+          this.#remember(callKey, calls, { outcomes: [...outcomes, ...r.outcomes], changes: [...changes, ...r.changes] });
+        const reply = this.#execTogether([call], memo) ?? failAll([call], this.#lastFailure);
+        outcomes.push(...reply.outcomes);
+        changes.push(...reply.changes);
+      }
+    });
+    return { outcomes, changes };
+  }
+
+  /**
+   * One transaction for the whole batch; undefined if the transaction itself
+   * failed. A savepoint per call costs two more statements per call, and most
+   * calls that fail wrote nothing before failing (a refused put, a failed
+   * check; a failing statement undoes itself), so the batch first runs without
+   * them. If a failing call had written something, the batch is rolled back
+   * and run again with one savepoint per call.
+   */
+  #execTogether(calls: Call[], memo?: (reply: BatchReply) => void, isolate = false): BatchReply | undefined {
+    const db = this.#db;
+    const outcomes: Outcome[] = [];
+    try {
+      db.run('BEGIN');
+      for (const call of calls) {
+        const mark = db.changeCount;
+        const written = db.writeMark();
+        if (isolate) db.run('SAVEPOINT call');
+        const outcome = this.#run(call);
+        if (outcome.ok) {
+          if (isolate) db.run('RELEASE call');
+        } else {
+          db.dropChangesAfter(mark);
+          if (isolate) {
+            // Throws if SQLite already rolled the whole transaction back (I/O error, full disk).
+            db.run('ROLLBACK TO call');
+            db.run('RELEASE call');
+          } else if (calls.length === 1) {
+            this.#rollbackQuietly();
+            db.takeChanges();
+            return { outcomes: [outcome], changes: [] };
+          } else if (!db.inTransaction()) {
+            throw new Error('SQLite rolled the transaction back after a failed call');
+          } else if (db.writeMark() !== written) {
+            this.#rollbackQuietly();
+            db.takeChanges();
+            return this.#execTogether(calls, memo, true);
+          }
+        }
+        outcomes.push(outcome);
+      }
+      const pending = db.takeChanges();
+      if (pending.length === 0) {
+        // Nothing changed (the calls failed, or were no-ops): a retry may run them again, and
+        // a refused call must leave the database byte-for-byte as it was.
+        db.run('COMMIT');
+        return { outcomes, changes: [] };
+      }
+      const version = this.#version + 1;
+      const reply = { outcomes, changes: pending.map((c) => ({ ...c, version })) };
+      const reserved = version > this.#reserved ? version + VERSION_BLOCK - 1 : this.#reserved;
+      if (reserved !== this.#reserved) db.run(`UPDATE meta SET value = ? WHERE key = 'version'`, [reserved]);
+      memo?.(reply);
+      db.run('COMMIT');
+      this.#version = version;
+      this.#reserved = reserved;
+      return reply;
+    } catch (err) {
+      this.#rollbackQuietly();
+      db.takeChanges();
+      this.#lastFailure = err;
+      return undefined;
+    }
+  }
+
+  /** Runs one call's handler; its error, if any, becomes its outcome. */
+  #run(call: Call): Outcome {
+    const handler = (ops as Record<string, Handler | undefined>)[call.op];
+    if (!handler) return { ok: false, error: encodeError(new ValidationError(`unknown operation ${call.op}`, 'op')) };
+    try {
+      checkCall(call);
+      return { ok: true, value: handler(this.#db, ...call.args) };
+    } catch (err) {
+      return { ok: false, error: encodeError(toStoreError(err)) };
+    }
+  }
+
+  close(): void {
+    this.#db.finalize();
+    this.#database.close();
+  }
+
+  #rollbackQuietly(): void {
+    try {
+      this.#database.exec('ROLLBACK');
+    } catch {
+      // SQLite may already have rolled back on its own after an I/O error.
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import type { Database } from '@sqlite.org/sqlite-wasm';
+import { StorageError } from '../shared/errors.js';
+
+/**
+ * Versioned schema: migration i moves the database from user_version i to
+ * i + 1. Append new entries; never edit a released one.
+ */
+const migrations: string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+  INSERT INTO meta (key, value) VALUES ('version', 0);
+
+  -- Replies to calls forwarded by follower tabs, so a call retried on a new
+  -- leader after a hand-over is applied once and answered with its first result.
+  CREATE TABLE applied_calls (
+    key TEXT PRIMARY KEY,
+    reply TEXT NOT NULL,
+    at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX applied_calls_by_age ON applied_calls (at);
+
+  CREATE TABLE outputs (
+    seq INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    node_id TEXT NOT NULL,
+    value TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (run_id, node_id)
+  ) STRICT;
+
+  CREATE TABLE globals (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE records (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    task_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    producer TEXT NOT NULL,
+    event TEXT NOT NULL,
+    parents TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX records_by_task ON records (task_id, attempt, seq);
+  CREATE INDEX records_by_producer ON records (producer, seq);
+  `,
+  // 2: streams (frames, per-attempt state and summaries)
+  `
+  CREATE TABLE stream_attempts (
+    id INTEGER PRIMARY KEY,
+    stream TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL, -- a counter, so a purged best-effort frame's seq is never reused
+    closed_at INTEGER,
+    summary TEXT,
+    summary_version INTEGER NOT NULL DEFAULT 0,
+    summary_first_at INTEGER,
+    summary_updated_at INTEGER,
+    UNIQUE (stream, attempt)
+  ) STRICT;
+
+  CREATE TABLE stream_frames (
+    id INTEGER PRIMARY KEY,
+    attempt_id INTEGER NOT NULL REFERENCES stream_attempts (id),
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    data ANY NOT NULL, -- TEXT holds JSON, BLOB holds bytes
+    mode TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    expires_at INTEGER,
+    UNIQUE (attempt_id, seq)
+  ) STRICT;
+  CREATE INDEX stream_frames_by_expiry ON stream_frames (expires_at) WHERE expires_at IS NOT NULL;
+  `,
+  // 3: tables. Each table's rows get their own SQLite table when it is first
+  // opened (see worker/table-sql.ts); here are what all tables share.
+  `
+  CREATE TABLE tables_catalog (
+    name TEXT PRIMARY KEY,
+    schema TEXT NOT NULL, -- the schema it was last opened with
+    created_at INTEGER NOT NULL,
+    schema_at INTEGER NOT NULL -- when that schema was first used
+  ) STRICT;
+
+  CREATE TABLE tables_aliases (
+    tbl TEXT NOT NULL,
+    name TEXT NOT NULL,
+    where_json TEXT NOT NULL,
+    row_limit INTEGER,
+    description TEXT,
+    params TEXT, -- JSON list of parameter names; NULL when it takes none
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tbl, name)
+  ) STRICT;
+  `,
+];
+
+/** Brings the database to the newest schema, in one transaction. */
+export function migrate(db: Database): void {
+  const current = Number(db.selectValue('PRAGMA user_version') ?? 0);
+  if (current > migrations.length) {
+    throw new StorageError(
+      `This database has schema version ${current}, newer than this flowstore (${migrations.length}); upgrade flowstore to open it.`,
+    );
+  }
+  if (current === migrations.length) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for (let v = current; v < migrations.length; v++) db.exec(migrations[v]!);
+    db.exec(`PRAGMA user_version = ${migrations.length}`);
+    db.exec('COMMIT');
+  } catch (err) {
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      // After an I/O error or a full disk SQLite has rolled back already; `err` says why.
+    }
+    throw err;
+  }
+}

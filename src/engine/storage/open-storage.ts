@@ -1,0 +1,37 @@
+import { StorageError } from '../../shared/errors.js';
+import type { OpenRequest } from '../../shared/protocol.js';
+import { hasIndexedDb, openIdb } from './idb.js';
+import { openMemory } from './memory.js';
+import type { OpenedDb } from './opened-db.js';
+import { hasOpfs, openOpfs } from './opfs.js';
+
+/**
+ * Opens the storage a store asked for. 'auto' takes the best durable one this
+ * thread has (OPFS, else IndexedDB images) and says so in a warning when it
+ * had to fall back; it ends on memory only where neither exists, with a warning too.
+ */
+export async function openStorage(req: OpenRequest): Promise<{ db: OpenedDb; warning?: string }> {
+  if (req.storage === 'opfs') {
+    if (!hasOpfs())
+      throw new StorageError(
+        'OPFS is not available here (it needs a dedicated worker in a secure context); use storage "auto", "idb" or "memory".',
+      );
+    return { db: await openOpfs(req.name) };
+  }
+  if (req.storage === 'idb') {
+    if (!hasIndexedDb()) throw new StorageError('IndexedDB is not available here; use storage "memory".');
+    return { db: await openIdb(req.name) };
+  }
+  if (req.storage === 'memory') return { db: await openMemory() };
+  if (hasOpfs()) return { db: await openOpfs(req.name) };
+  if (hasIndexedDb()) {
+    return {
+      db: await openIdb(req.name),
+      warning: `flowstore: OPFS is not available here, so database "${req.name}" is kept as IndexedDB snapshots (slower writes).`,
+    };
+  }
+  return {
+    db: await openMemory(),
+    warning: `flowstore: neither OPFS nor IndexedDB is available here, so database "${req.name}" is in memory and will be lost when this process ends.`,
+  };
+}

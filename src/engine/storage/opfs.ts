@@ -1,0 +1,84 @@
+import type { Database, SAHPoolUtil } from '@sqlite.org/sqlite-wasm';
+import { StorageError } from '../../shared/errors.js';
+import { SQLITE_BUSY } from '../../shared/sqlite-codes.js';
+import { toStoreError } from '../sql-errors.js';
+import { loadSqlite } from './load-sqlite.js';
+import type { OpenedDb } from './opened-db.js';
+
+/** True where this thread can hold OPFS sync access handles (dedicated workers). */
+export function hasOpfs(): boolean {
+  return (
+    typeof navigator !== 'undefined' &&
+    typeof navigator.storage?.getDirectory === 'function' &&
+    typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle === 'function'
+  );
+}
+
+/**
+ * Opens `name` on OPFS through the opfs-sahpool VFS, one pool directory per
+ * database name so two databases never contend for each other's handles.
+ */
+export async function openOpfs(name: string): Promise<OpenedDb> {
+  const sqlite3 = await loadSqlite();
+  const slug = poolSlug(name);
+  let pool: SAHPoolUtil;
+  try {
+    pool = await sqlite3.installOpfsSAHPoolVfs({
+      name: `flowstore-${slug}`,
+      directory: `.flowstore/${slug}`,
+      initialCapacity: 6,
+      preserveOnInitFailure: true,
+    });
+  } catch (err) {
+    // Setting up the pool writes its files' headers, which a full quota refuses.
+    if ((err as Error | null)?.name === 'QuotaExceededError') throw toStoreError(err);
+    throw new StorageError(
+      `Could not open database "${name}" on OPFS: another worker still holds its files (${(err as Error).message}). Close the other store or tab, or wait for it to hand over.`,
+      // SQLITE_BUSY marks the one failure that waiting can cure.
+      { cause: err, sqliteCode: SQLITE_BUSY },
+    );
+  }
+  if (pool.isPaused()) await pool.unpauseVfs();
+  const db = new pool.OpfsSAHPoolDb('/db.sqlite3');
+  configure(db);
+  return {
+    db,
+    storage: 'opfs',
+    exportImage: () => sqlite3.capi.sqlite3_js_db_export(db),
+    // Pausing gives the access handles back so another tab's worker can open the pool.
+    release: () => pool.pauseVfs(),
+  };
+}
+
+/**
+ * Durability settings, chosen by measurement (README, Performance; `npm run
+ * bench:journal`): WAL with synchronous=FULL syncs the log on every commit, so
+ * a resolved write survives a crash, at about half the cost per commit of the
+ * rollback journals. opfs-sahpool has no shared memory, so WAL needs exclusive
+ * locking; one engine owns the files anyway.
+ */
+function configure(db: Database): void {
+  db.exec(`
+    PRAGMA locking_mode = EXCLUSIVE;
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = FULL;
+    PRAGMA foreign_keys = ON;
+  `);
+  const mode = db.selectValue('PRAGMA journal_mode');
+  if (mode !== 'wal') {
+    throw new StorageError(
+      `SQLite refused WAL mode on OPFS (journal_mode is ${String(mode)}), so commits could not be made durable; please report this with your browser version.`,
+    );
+  }
+}
+
+/** A VFS- and directory-safe name for a database name of any characters. */
+export function poolSlug(name: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  const readable = name.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 32);
+  return `${readable}-${hash.toString(16).padStart(8, '0')}`;
+}

@@ -1,0 +1,86 @@
+export type { ChangeNotice } from './change-notice.js';
+import type { WireError } from './errors.js';
+import type { ChangeNotice } from './change-notice.js';
+import type { StorageKind } from './types.js';
+import type { Ops } from '../engine/ops/index.js';
+
+/** Names of the engine's operations (`'outputs.put'`, …). */
+export type OpName = keyof Ops;
+
+/** The arguments an operation takes over the wire (its handler's, minus the transaction). */
+export type OpArgs<K extends OpName> = Ops[K] extends (tx: never, ...args: infer A) => unknown ? A : never;
+
+/** What an operation returns. */
+export type OpResult<K extends OpName> = Ops[K] extends (...args: never[]) => infer R ? R : never;
+
+/** One call, as it travels to the engine. Calls made in one tick travel together. */
+export type Call = { op: OpName; args: unknown[] };
+
+/** The outcome of one call: each call keeps its own result and its own error. */
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: WireError };
+
+/** What the engine answers for a batch of calls: outcomes for the callers, notices for everyone. */
+export type BatchReply = { outcomes: Outcome[]; changes: ChangeNotice[] };
+
+/** What a batch's callers get back: the notices travel on the change channel, not in the answer. */
+export type BatchAnswer = { outcomes: Outcome[] };
+
+/** How a store is opened, as the engine host sees it. */
+export type OpenRequest = { name: string; storage: 'auto' | StorageKind };
+
+/** What the engine host reports after opening. */
+export type OpenReply = { storage: StorageKind; warning?: string };
+
+/** The name of the BroadcastChannel that carries a database's change notices. */
+export function changeChannelName(dbName: string): string {
+  return `flowstore:changes:${dbName}`;
+}
+
+/** The name of the BroadcastChannel that carries calls forwarded to the leader. */
+export function rpcChannelName(dbName: string): string {
+  return `flowstore:rpc:${dbName}`;
+}
+
+/**
+ * The key of a call that may be retried after a hand-over: the engine keeps
+ * its reply under it, so a retry is answered, not applied again.
+ */
+export function callKey(instanceId: string, callId: number): string {
+  return `${instanceId}:${callId}`;
+}
+
+/** Messages on the RPC channel between follower stores and the leader. */
+export type RpcMessage =
+  | { type: 'call'; leaderId: string; from: string; id: number; calls: Call[] }
+  | { type: 'reply'; to: string; id: number; reply: BatchAnswer | { error: WireError } }
+  | { type: 'leader'; leaderId: string; storage: StorageKind }
+  | { type: 'who-leads' };
+
+/** The Web Lock whose holder owns the database (the leader). */
+export function leaderLockName(dbName: string): string {
+  return `flowstore:leader:${dbName}`;
+}
+
+/**
+ * A batch sent to the worker as a plain message on the worker's own port
+ * (`exec` is its number). comlink carries the rare control calls on the same
+ * port: its side in the page ignores messages without its string `id`, but
+ * its side in the worker answers every message, so db.worker.ts takes these
+ * first and stops them there.
+ */
+export type ExecRequest = { exec: number; calls: Call[]; callKey?: string };
+
+/** The worker's answer to an ExecRequest. */
+export type ExecResponse = { exec: number; reply: BatchAnswer } | { exec: number; error: WireError };
+
+function isExec(data: unknown): data is { exec: number } {
+  return typeof data === 'object' && data !== null && typeof (data as { exec?: unknown }).exec === 'number';
+}
+
+export function isExecRequest(data: unknown): data is ExecRequest {
+  return isExec(data) && 'calls' in data;
+}
+
+export function isExecResponse(data: unknown): data is ExecResponse {
+  return isExec(data) && ('reply' in data || 'error' in data);
+}

@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AlreadyExistsError } from '../../src/index.js';
+import { backends, Stores } from '../support/backends.js';
+
+describe.each(backends)('globals ($label)', (backend) => {
+  const stores = new Stores(backend);
+  afterEach(() => stores.closeAll());
+
+  it('returns what was put', async () => {
+    const store = await stores.open();
+    await store.globals.put('my_key', { global: true });
+    expect(await store.globals.get('my_key')).toEqual({ global: true });
+  });
+
+  it('put is write-once: a second put fails and keeps the first value', async () => {
+    const store = await stores.open();
+    await store.globals.put('key', 1);
+    await expect(store.globals.put('key', 2)).rejects.toBeInstanceOf(AlreadyExistsError);
+    expect(await store.globals.get('key')).toBe(1);
+  });
+
+  it('answers undefined for a key never written', async () => {
+    const store = await stores.open();
+    expect(await store.globals.get('nonexistent')).toBeUndefined();
+  });
+
+  it('keeps globals and outputs apart', async () => {
+    const store = await stores.open();
+    await store.outputs.put('r', 'n', 'output');
+    await store.globals.put('r', 'global');
+    await store.globals.put('n', 'other');
+    expect(await store.outputs.get('r', 'n')).toBe('output');
+    expect(await store.globals.get('r')).toBe('global');
+  });
+
+  it('upsert creates, then overwrites', async () => {
+    const store = await stores.open();
+    await store.globals.upsert('my_key', { version: 1 });
+    expect(await store.globals.get('my_key')).toEqual({ version: 1 });
+    await store.globals.upsert('my_key', { version: 2 });
+    expect(await store.globals.get('my_key')).toEqual({ version: 2 });
+  });
+
+  it('put stays write-once for a key that upsert created', async () => {
+    const store = await stores.open();
+    await store.globals.upsert('key1', 'first');
+    await store.globals.upsert('key1', 'second');
+    await expect(store.globals.put('key1', 'third')).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    expect(await store.globals.get('key1')).toBe('second');
+  });
+
+  it('takes any string as a key: spaces, unicode, slashes, quotes, empty', async () => {
+    const store = await stores.open();
+    const keys = ['key with spaces', 'unicode: 你好世界 🌍', 'slashes/and\\backslashes', `quotes"and'apostrophes`, ''];
+    for (const [i, key] of keys.entries()) {
+      await store.globals.put(key, i);
+      expect(await store.globals.get(key)).toBe(i);
+    }
+    for (const [i, key] of keys.entries()) expect(await store.globals.get(key)).toBe(i);
+  });
+
+  it('refuses a key that is not a string, and a value that is not JSON', async () => {
+    const store = await stores.open();
+    await expect(store.globals.put(7 as never, 1)).rejects.toMatchObject({ code: 'VALIDATION', path: 'key' });
+    await expect(store.globals.upsert('k', { f: Symbol('s') } as never)).rejects.toMatchObject({ code: 'VALIDATION', path: 'value.f' });
+    expect(await store.globals.get('k')).toBeUndefined();
+  });
+
+  it('keeps two stores of different databases apart', async () => {
+    const a = await stores.open();
+    const b = await stores.open();
+    await a.outputs.put('r', 'n', 'only in a');
+    await a.globals.put('g', 'only in a');
+    expect(await b.outputs.get('r', 'n')).toBeUndefined();
+    expect(await b.globals.get('g')).toBeUndefined();
+  });
+});

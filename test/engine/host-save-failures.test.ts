@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Fault injection for the host's IndexedDB-fallback logic: the image saver (our
+// own idb-images.ts) is replaced by a map that refuses images over a size, so
+// saves fail on demand. What is tested is the host's retry logic, not IndexedDB.
+const saved = new Map<string, Uint8Array>();
+let limit = Infinity;
+vi.mock('../../src/engine/storage/idb-images.js', () => ({
+  loadImage: async (key: string) => saved.get(key)?.slice(),
+  saveImage: async (key: string, image: Uint8Array) => {
+    if (image.byteLength > limit) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    saved.set(key, image.slice());
+  },
+}));
+
+const { openHost } = await import('../support/engine-host.js');
+type Host = Awaited<ReturnType<typeof openHost>>;
+
+const outcomeCodes = (reply: { outcomes: { ok: boolean; error?: { code: string } }[] }) =>
+  reply.outcomes.map((o) => (o.ok ? 'ok' : o.error!.code));
+const append = (n: number) => ({ op: 'records.append' as const, args: [{ taskId: 't', attempt: 0, producer: 'p', event: { n } }] });
+
+async function records(host: Host): Promise<unknown[]> {
+  const reply = await host.exec([{ op: 'records.list', args: ['t', 0] }]);
+  return (reply.outcomes[0] as { value: unknown[] }).value;
+}
+
+describe('a forwarded batch retried after a hand-over, when IndexedDB saves fail', () => {
+  // Only the saver is replaced; the host looks for IndexedDB before choosing the fallback.
+  beforeAll(() => vi.stubGlobal('indexedDB', {}));
+  afterAll(() => vi.unstubAllGlobals());
+
+  /** A database saved once, and a limit that leaves room for small writes only. */
+  async function squeezed(): Promise<{ name: string; host: Host }> {
+    limit = Infinity;
+    const name = `saves-${Math.random()}`;
+    const host = await openHost(name, 'idb');
+    await host.exec([{ op: 'globals.upsert', args: ['warm', 1] }]);
+    limit = saved.get(`db:${name}`)!.byteLength + 32 * 1024;
+    return { name, host };
+  }
+
+  it('applies the part saved before once, and answers it with its first outcome', async () => {
+    const { name, host } = await squeezed();
+    const calls = [append(1), { op: 'globals.upsert' as const, args: ['big', 'x'.repeat(200_000)] }];
+    const first = await host.exec(calls, 'follower:1');
+    expect(outcomeCodes(first)).toEqual(['ok', 'STORAGE_FULL']);
+    await host.close();
+    // The follower did not hear back and re-sends the same batch, with its key, to the next leader.
+    const next = await openHost(name, 'idb');
+    const retry = await next.exec(calls, 'follower:1');
+    expect(retry.outcomes[0]).toEqual(first.outcomes[0]);
+    expect(outcomeCodes(retry)).toEqual(['ok', 'STORAGE_FULL']);
+    expect(await records(next)).toHaveLength(1);
+    await next.close();
+  });
+
+  it('answers a batch that was applied and saved from its memo, even when saving is impossible now', async () => {
+    const { name, host } = await squeezed();
+    const calls = [append(1), { op: 'outputs.put' as const, args: ['r', 'n', 1] }];
+    const first = await host.exec(calls, 'follower:2');
+    expect(outcomeCodes(first)).toEqual(['ok', 'ok']);
+    await host.close();
+    limit = 0;
+    const next = await openHost(name, 'idb');
+    const retry = await next.exec(calls, 'follower:2');
+    expect(retry.outcomes).toEqual(first.outcomes);
+    const single = await next.exec([append(2)], 'follower:3');
+    expect(outcomeCodes(single)).toEqual(['STORAGE_FULL']);
+    expect(await records(next)).toHaveLength(1);
+    await next.close();
+  });
+
+  it('answers a single keyed call that was applied and saved, without saving again', async () => {
+    const { name, host } = await squeezed();
+    const first = await host.exec([append(1)], 'follower:4');
+    expect(outcomeCodes(first)).toEqual(['ok']);
+    await host.close();
+    limit = 0;
+    const next = await openHost(name, 'idb');
+    expect((await next.exec([append(1)], 'follower:4')).outcomes).toEqual(first.outcomes);
+    expect(await records(next)).toHaveLength(1);
+    await next.close();
+  });
+});
