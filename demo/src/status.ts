@@ -5,6 +5,8 @@ const ENGINE_LABEL = {
   opfs: 'SQLite on OPFS (opfs-sahpool)',
   idb: 'In-memory SQLite, saved to IndexedDB',
   memory: 'In-memory SQLite (volatile)',
+  file: 'SQLite file',
+  'durable-object': 'Durable Object SQLite',
 } as const;
 
 /** The header pills and the storage card: engine, role, quota, persistence, export. */

@@ -3,30 +3,39 @@ import { changeChannelName, type ChangeNotice } from '../shared/protocol.js';
 type Listener = (change: ChangeNotice) => void;
 
 /**
- * Receives the database's change notices from every tab and worker of the
- * origin (BroadcastChannel) and hands them to local listeners.
+ * Receives the database's change notices and hands them to local listeners:
+ * from every tab and worker of the origin over a BroadcastChannel, or, for a
+ * store whose engine runs in this thread (`broadcast` false: servers, Durable
+ * Objects, worker: false), straight from the engine through {@link deliver},
+ * so no runtime needs BroadcastChannel for that.
  */
 export class ChangeFeed {
-  readonly #channel: BroadcastChannel;
+  readonly #channel: BroadcastChannel | undefined;
   readonly #listeners = new Set<Listener>();
 
-  constructor(dbName: string) {
+  constructor(dbName: string, broadcast = true) {
+    if (!broadcast) return;
     this.#channel = new BroadcastChannel(changeChannelName(dbName));
     this.#channel.onmessage = (event: MessageEvent<{ type: string; changes?: ChangeNotice[] }>) => {
       if (event.data?.type !== 'changes' || !event.data.changes) return;
-      for (const change of event.data.changes) {
-        for (const listener of [...this.#listeners]) {
-          try {
-            listener(change);
-          } catch (err) {
-            // One broken listener must not starve the others; surface it without stopping the loop.
-            queueMicrotask(() => {
-              throw err;
-            });
-          }
+      this.deliver(event.data.changes);
+    };
+  }
+
+  /** Hands committed changes to every listener. */
+  deliver(changes: readonly ChangeNotice[]): void {
+    for (const change of changes) {
+      for (const listener of [...this.#listeners]) {
+        try {
+          listener(change);
+        } catch (err) {
+          // One broken listener must not starve the others; surface it without stopping the loop.
+          queueMicrotask(() => {
+            throw err;
+          });
         }
       }
-    };
+    }
   }
 
   /** Calls `listener` after each change commits; returns the unsubscribe function. */
@@ -37,6 +46,6 @@ export class ChangeFeed {
 
   close(): void {
     this.#listeners.clear();
-    this.#channel.close();
+    this.#channel?.close();
   }
 }

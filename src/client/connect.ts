@@ -7,6 +7,7 @@ import { startWorker, stopWorker } from './worker-handle.js';
 
 /** Opens the connection that fits the options and the platform. */
 export async function connect(options: ConnectionOptions): Promise<Connection> {
+  if (options.path !== undefined || options.durableObject !== undefined) return openInProcess(options);
   if (options.storage === 'memory') return options.worker ? openWorker(options) : openInProcess(options);
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
   if (options.worker) {
@@ -29,10 +30,12 @@ export async function connect(options: ConnectionOptions): Promise<Connection> {
  * database in a browser page is held with a Web Lock: only one instance at a
  * time may keep a copy, or their snapshots would overwrite each other.
  */
-async function openInProcess(req: OpenRequest, locks?: LockManager): Promise<Connection> {
+async function openInProcess(options: ConnectionOptions, locks?: LockManager): Promise<Connection> {
   const { createEngineHost } = await import('../engine/engine-host.js');
+  const server = options.server ? await options.server() : undefined;
+  const { worker: _w, leaderTimeoutMs: _t, server: _s, notify, ...req } = options;
   const release = locks && typeof indexedDB !== 'undefined' && req.storage !== 'memory' ? await holdLock(locks, req.name) : () => {};
-  const host = createEngineHost();
+  const host = createEngineHost(notify ? { server, notify } : { server });
   let reply;
   try {
     reply = await host.open(req);

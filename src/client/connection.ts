@@ -1,4 +1,5 @@
-import type { BatchAnswer, Call, OpenRequest } from '../shared/protocol.js';
+import type { BatchAnswer, Call, ChangeNotice, OpenRequest } from '../shared/protocol.js';
+import type { ServerStorage } from '../engine/storage/open-storage.js';
 import type { StorageKind } from '../shared/types.js';
 
 /** Who owns the database file right now. */
@@ -15,4 +16,11 @@ export interface Connection {
   crash(): Promise<void>;
 }
 
-export type ConnectionOptions = OpenRequest & { worker: boolean; leaderTimeoutMs: number };
+export type ConnectionOptions = OpenRequest & {
+  worker: boolean;
+  leaderTimeoutMs: number;
+  /** Loads server storage (files, Durable Objects): set by the server entries only. */
+  server?: () => Promise<ServerStorage>;
+  /** Where an in-process engine hands its change notices (the store's feed). */
+  notify?: (changes: ChangeNotice[]) => void;
+};

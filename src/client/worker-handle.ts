@@ -52,7 +52,8 @@ export class WorkerHandle {
   }
 
   async open(req: OpenRequest): Promise<void> {
-    this.reply = await this.#alive(unwrap<OpenReply>(this.remote.open(req)));
+    // Only what a worker can open travels: callers may hand over a whole ConnectionOptions (with functions).
+    this.reply = await this.#alive(unwrap<OpenReply>(this.remote.open({ name: req.name, storage: req.storage })));
     this.worker.addEventListener('message', (event: MessageEvent) => {
       const msg = event.data as unknown;
       if (!isExecResponse(msg)) return;

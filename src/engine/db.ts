@@ -1,14 +1,9 @@
-import type { Database, PreparedStatement, SqlValue, Sqlite3Static } from '@sqlite.org/sqlite-wasm';
 import type { ChangeNotice } from '../shared/change-notice.js';
 import type { StoredFrame } from '../shared/stream-frame.js';
 import type { ChangeModule } from '../shared/types.js';
-import { StatementRunner, type SqlRow } from './statement.js';
+import type { Driver, Params, SqlRow } from './storage/driver.js';
 
-export type { SqlRow };
-/** Statement bindings: values for the `?` placeholders, in order. */
-export type Params = readonly SqlValue[];
-
-type Cached = { stmt: PreparedStatement; names: string[] | undefined };
+export type { Params, SqlRow };
 
 /**
  * What an operation handler gets: prepared-statement helpers over the one
@@ -16,18 +11,12 @@ type Cached = { stmt: PreparedStatement; names: string[] | undefined };
  * inside the engine's transaction; the engine undoes every write of a call that throws.
  */
 export class Db {
-  readonly #db: Database;
-  readonly #sql: StatementRunner;
-  /** A consistent image of the whole database. */
-  readonly exportImage: () => Uint8Array;
-  readonly #cache = new Map<string, Cached>();
+  readonly #driver: Driver;
   #changes: Omit<ChangeNotice, 'version'>[] = [];
   #ddlRuns = 0;
 
-  constructor(sqlite3: Sqlite3Static, db: Database, exportImage: () => Uint8Array) {
-    this.#db = db;
-    this.#sql = new StatementRunner(sqlite3, db);
-    this.exportImage = exportImage;
+  constructor(driver: Driver) {
+    this.#driver = driver;
   }
 
   now(): number {
@@ -36,48 +25,39 @@ export class Db {
 
   /** Runs a statement and returns the number of rows it changed. */
   run(sql: string, params?: Params): number {
-    const { stmt } = this.#bound(sql, params);
-    this.#steps(stmt, () => {
-      this.#sql.step(stmt);
-    });
-    return this.#sql.changes();
+    return this.#driver.run(sql, params);
   }
 
   /** The first row of a query, or undefined. */
   get(sql: string, params?: Params): SqlRow | undefined {
-    const cached = this.#bound(sql, params);
-    let row: SqlRow | undefined;
-    this.#steps(cached.stmt, () => {
-      if (this.#sql.step(cached.stmt)) row = this.#sql.row(cached.stmt, this.#names(cached));
-    });
-    return row;
+    return this.#driver.get(sql, params);
   }
 
   /** Every row of a query. */
   all(sql: string, params?: Params): SqlRow[] {
-    const cached = this.#bound(sql, params);
-    const rows: SqlRow[] = [];
-    this.#steps(cached.stmt, () => {
-      while (this.#sql.step(cached.stmt)) rows.push(this.#sql.row(cached.stmt, this.#names(cached)));
-    });
-    return rows;
+    return this.#driver.all(sql, params);
   }
 
   /** Runs SQL text that takes no parameters (DDL); not cached. */
   exec(sql: string): void {
     // Counted even when it fails part-way: the statements before the failing one did run.
     this.#ddlRuns++;
-    try {
-      this.#db.exec(sql);
-    } finally {
-      // DDL may change what a cached `SELECT *` returns.
-      for (const cached of this.#cache.values()) cached.names = undefined;
-    }
+    this.#driver.exec(sql);
   }
 
   /** Runs uncached SQL and returns its rows as objects (diagnostics, DDL checks). */
   query(sql: string): SqlRow[] {
-    return this.#db.exec(sql, { rowMode: 'object', returnValue: 'resultRows' }) as SqlRow[];
+    return this.#driver.query(sql);
+  }
+
+  /** Runs `fn` in a transaction (nested: a savepoint); see {@link Driver.transaction}. */
+  transaction<T>(fn: () => T): T {
+    return this.#driver.transaction(fn);
+  }
+
+  /** A consistent image of the whole database. */
+  exportImage(): Uint8Array {
+    return this.#driver.exportImage();
   }
 
   /** Records that `key` of `module` changed; a notice goes out after commit. */
@@ -102,54 +82,20 @@ export class Db {
   /** Changes whenever a statement writes (rows or schema); compare two marks to know whether anything was written between them. */
   writeMark(): number {
     // total_changes is a 32-bit count: DDL runs count above it.
-    return this.#sql.totalChanges() + this.#ddlRuns * 2 ** 32;
+    return this.#driver.totalChanges() + this.#ddlRuns * 2 ** 32;
   }
 
   /** False if SQLite rolled the transaction back on its own after an error. */
   inTransaction(): boolean {
-    return this.#sql.inTransaction();
+    return this.#driver.inTransaction();
   }
 
   get changeCount(): number {
     return this.#changes.length;
   }
 
-  /** Finalizes every cached statement; call before closing the database. */
-  finalize(): void {
-    for (const { stmt } of this.#cache.values()) stmt.finalize();
-    this.#cache.clear();
-    this.#sql.close();
-  }
-
-  /** The cached prepared statement for `sql`, with `params` bound. */
-  #bound(sql: string, params?: Params): Cached {
-    let cached = this.#cache.get(sql);
-    if (!cached) {
-      cached = { stmt: this.#db.prepare(sql), names: undefined };
-      this.#cache.set(sql, cached);
-    }
-    try {
-      this.#sql.bind(cached.stmt, params);
-    } catch (err) {
-      // Values bound before the one that failed would otherwise stay in the wasm heap.
-      this.#sql.abandon(cached.stmt);
-      throw err;
-    }
-    return cached;
-  }
-
-  /** Runs `body` (the steps) and finishes the statement, whether or not a step threw. */
-  #steps(stmt: PreparedStatement, body: () => void): void {
-    try {
-      body();
-    } catch (err) {
-      this.#sql.abandon(stmt);
-      throw err;
-    }
-    this.#sql.finish(stmt);
-  }
-
-  #names(cached: Cached): string[] {
-    return (cached.names ??= cached.stmt.getColumnNames());
+  /** Finalizes every cached statement and closes the database. */
+  close(): void {
+    this.#driver.close();
   }
 }

@@ -12,14 +12,25 @@ import {
   type RpcMessage,
   type ExecRequest,
   type ExecResponse,
+  type ChangeNotice,
 } from '../shared/protocol.js';
 import { Engine } from './engine.js';
 import { failAll } from './outcomes.js';
 import { isReadOnly, readOps } from './ops/index.js';
 import { isIoError, opfsWriteRefused, sqliteCode, toStoreError } from './sql-errors.js';
-import { loadSqlite } from './storage/load-sqlite.js';
-import { openStorage } from './storage/open-storage.js';
+import { openStorage, type ServerStorage } from './storage/open-storage.js';
 import type { OpenedDb } from './storage/opened-db.js';
+
+/** What an in-process host is given beyond the browser's storage. */
+export type HostOptions = {
+  /** Opens server storage (a file, a Durable Object); only server entries pass it, so browser bundles never hold a driver. */
+  server?: ServerStorage;
+  /**
+   * Receives change notices after commit, instead of a BroadcastChannel: in-process
+   * stores wake their own readers directly, so no runtime needs BroadcastChannel.
+   */
+  notify?: (changes: ChangeNotice[]) => void;
+};
 
 /**
  * Wraps the engine with what a host thread adds: opening storage, saving
@@ -27,7 +38,7 @@ import type { OpenedDb } from './storage/opened-db.js';
  * answering calls forwarded by follower stores of the same database. Used by
  * the worker and in-process alike.
  */
-export function createEngineHost() {
+export function createEngineHost(options: HostOptions = {}) {
   let engine: Engine | undefined;
   let opened: OpenedDb | undefined;
   let request: OpenRequest | undefined;
@@ -39,11 +50,11 @@ export function createEngineHost() {
   let lost: unknown;
 
   async function start(req: OpenRequest): Promise<OpenReply> {
-    const { db, warning } = await openStorage(req);
+    const { db, warning } = await openStorage(req, options.server);
     try {
-      engine = new Engine(await loadSqlite(), db.db, db.exportImage);
+      engine = new Engine(db.driver);
     } catch (err) {
-      db.db.close();
+      db.driver.close();
       db.release();
       // Creating or migrating the schema writes too: a refused write there means a full quota as well.
       if (db.storage === 'opfs' && isIoError(sqliteCode(err))) throw opfsWriteRefused(await estimate(), err);
@@ -139,7 +150,12 @@ export function createEngineHost() {
     const run = queue.then(async () => {
       const reply = await runBatch(calls, callKey);
       deliver?.(reply);
-      if (reply.changes.length > 0) notices?.postMessage({ type: 'changes', changes: reply.changes });
+      if (reply.changes.length > 0) {
+        const { notify } = options;
+        // After the answer, as a BroadcastChannel message would arrive.
+        if (notify) queueMicrotask(() => notify(reply.changes));
+        else notices?.postMessage({ type: 'changes', changes: reply.changes });
+      }
       return reply;
     });
     queue = run.catch(() => {});
@@ -149,7 +165,7 @@ export function createEngineHost() {
   return {
     async open(req: OpenRequest): Promise<OpenReply> {
       const reply = await start(req);
-      notices = new BroadcastChannel(changeChannelName(req.name));
+      if (!options.notify) notices = new BroadcastChannel(changeChannelName(req.name));
       return reply;
     },
 

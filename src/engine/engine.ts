@@ -1,4 +1,3 @@
-import type { Database, Sqlite3Static } from '@sqlite.org/sqlite-wasm';
 import { checkCall } from '../shared/call-checks.js';
 import { encodeError, ValidationError } from '../shared/errors.js';
 import type { BatchReply, Call, ChangeNotice, Outcome } from '../shared/protocol.js';
@@ -7,6 +6,7 @@ import { migrate } from './migrations.js';
 import { toStoreError } from './sql-errors.js';
 import { Db } from './db.js';
 import { failAll } from './outcomes.js';
+import type { Driver } from './storage/driver.js';
 
 type Handler = (db: Db, ...args: unknown[]) => unknown;
 
@@ -37,7 +37,6 @@ function merge(a: BatchReply, b: BatchReply): BatchReply {
  * `postMessage`, so it runs in the worker and in-process (Node, tests) alike.
  */
 export class Engine {
-  readonly #database: Database;
   readonly #db: Db;
   /** The last version used, and the highest one reserved in the database. */
   #version: number;
@@ -45,10 +44,9 @@ export class Engine {
   #remembered = 0;
   #lastFailure: unknown;
 
-  constructor(sqlite3: Sqlite3Static, db: Database, exportImage: () => Uint8Array) {
-    this.#database = db;
-    migrate(db);
-    this.#db = new Db(sqlite3, db, exportImage);
+  constructor(driver: Driver) {
+    migrate(driver);
+    this.#db = new Db(driver);
     this.#version = this.#reserved = Number(this.#db.get(`SELECT value FROM meta WHERE key = 'version'`)?.value ?? 0);
   }
 
@@ -142,62 +140,71 @@ export class Engine {
    * calls that fail wrote nothing before failing (a refused put, a failed
    * check; a failing statement undoes itself), so the batch first runs without
    * them. If a failing call had written something, the batch is rolled back
-   * and run again with one savepoint per call.
+   * and run again with one nested transaction (savepoint) per call.
    */
   #execTogether(calls: Call[], memo?: (reply: BatchReply) => void, isolate = false): BatchReply | undefined {
     const db = this.#db;
-    const outcomes: Outcome[] = [];
+    let reserved = this.#reserved;
+    let reply: BatchReply;
     try {
-      db.run('BEGIN');
-      for (const call of calls) {
-        const mark = db.changeCount;
-        const written = db.writeMark();
-        if (isolate) db.run('SAVEPOINT call');
-        const outcome = this.#run(call);
-        if (outcome.ok) {
-          if (isolate) db.run('RELEASE call');
-        } else {
-          db.dropChangesAfter(mark);
-          if (isolate) {
-            // Throws if SQLite already rolled the whole transaction back (I/O error, full disk).
-            db.run('ROLLBACK TO call');
-            db.run('RELEASE call');
-          } else if (calls.length === 1) {
-            this.#rollbackQuietly();
-            db.takeChanges();
-            return { outcomes: [outcome], changes: [] };
-          } else if (!db.inTransaction()) {
-            throw new Error('SQLite rolled the transaction back after a failed call');
-          } else if (db.writeMark() !== written) {
-            this.#rollbackQuietly();
-            db.takeChanges();
-            return this.#execTogether(calls, memo, true);
+      reply = db.transaction(() => {
+        const outcomes: Outcome[] = [];
+        for (const call of calls) {
+          const mark = db.changeCount;
+          const written = db.writeMark();
+          const outcome = isolate ? this.#runNested(call) : this.#run(call);
+          if (!outcome.ok) {
+            db.dropChangesAfter(mark);
+            if (isolate) {
+              // Undone by its nested transaction.
+            } else if (calls.length === 1) {
+              throw new Abandon({ outcomes: [outcome], changes: [] });
+            } else if (!db.inTransaction()) {
+              throw new Error('SQLite rolled the transaction back after a failed call');
+            } else if (db.writeMark() !== written) {
+              throw new Abandon(undefined);
+            }
           }
+          outcomes.push(outcome);
         }
-        outcomes.push(outcome);
-      }
-      const pending = db.takeChanges();
-      if (pending.length === 0) {
+        const pending = db.takeChanges();
         // Nothing changed (the calls failed, or were no-ops): a retry may run them again, and
         // a refused call must leave the database byte-for-byte as it was.
-        db.run('COMMIT');
-        return { outcomes, changes: [] };
-      }
-      const version = this.#version + 1;
-      const reply = { outcomes, changes: pending.map((c) => ({ ...c, version })) };
-      const reserved = version > this.#reserved ? version + VERSION_BLOCK - 1 : this.#reserved;
-      if (reserved !== this.#reserved) db.run(`UPDATE meta SET value = ? WHERE key = 'version'`, [reserved]);
-      memo?.(reply);
-      db.run('COMMIT');
-      this.#version = version;
-      this.#reserved = reserved;
-      return reply;
+        if (pending.length === 0) return { outcomes, changes: [] };
+        const version = this.#version + 1;
+        const changed = { outcomes, changes: pending.map((c) => ({ ...c, version })) };
+        if (version > reserved) {
+          reserved = version + VERSION_BLOCK - 1;
+          db.run(`UPDATE meta SET value = ? WHERE key = 'version'`, [reserved]);
+        }
+        memo?.(changed);
+        return changed;
+      });
     } catch (err) {
-      this.#rollbackQuietly();
       db.takeChanges();
+      if (err instanceof Abandon) return err.reply ?? this.#execTogether(calls, memo, true);
       this.#lastFailure = err;
       return undefined;
     }
+    // Counters move only once the commit succeeded.
+    if (reply.changes.length > 0) this.#version = reply.changes[0]!.version;
+    this.#reserved = reserved;
+    return reply;
+  }
+
+  /** Runs one call in a nested transaction that is rolled back if the call fails. */
+  #runNested(call: Call): Outcome {
+    let outcome: Outcome | undefined;
+    try {
+      this.#db.transaction(() => {
+        outcome = this.#run(call);
+        if (!outcome.ok) throw new Abandon(undefined);
+      });
+    } catch (err) {
+      // Anything else (the rollback itself failed: SQLite gave up the whole transaction) fails the batch.
+      if (!(err instanceof Abandon)) throw err;
+    }
+    return outcome!;
   }
 
   /** Runs one call's handler; its error, if any, becomes its outcome. */
@@ -213,15 +220,11 @@ export class Engine {
   }
 
   close(): void {
-    this.#db.finalize();
-    this.#database.close();
+    this.#db.close();
   }
+}
 
-  #rollbackQuietly(): void {
-    try {
-      this.#database.exec('ROLLBACK');
-    } catch {
-      // SQLite may already have rolled back on its own after an I/O error.
-    }
-  }
+/** Thrown inside a transaction to roll it back on purpose; `reply` is the answer, or undefined to run the batch again isolated. */
+class Abandon {
+  constructor(readonly reply: BatchReply | undefined) {}
 }

@@ -1,9 +1,9 @@
-import type { Database } from '@sqlite.org/sqlite-wasm';
 import { StorageError } from '../shared/errors.js';
+import type { Driver } from './storage/driver.js';
 
 /**
- * Versioned schema: migration i moves the database from user_version i to
- * i + 1. Append new entries; never edit a released one.
+ * Versioned schema: migration i moves the database from schema version i to
+ * i + 1 (PRAGMA user_version, or a table where the driver cannot set it). Append new entries; never edit a released one.
  */
 const migrations: string[] = [
   `
@@ -99,25 +99,16 @@ const migrations: string[] = [
 ];
 
 /** Brings the database to the newest schema, in one transaction. */
-export function migrate(db: Database): void {
-  const current = Number(db.selectValue('PRAGMA user_version') ?? 0);
+export function migrate(driver: Driver): void {
+  const current = driver.schemaVersion();
   if (current > migrations.length) {
     throw new StorageError(
       `This database has schema version ${current}, newer than this flowstore (${migrations.length}); upgrade flowstore to open it.`,
     );
   }
   if (current === migrations.length) return;
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    for (let v = current; v < migrations.length; v++) db.exec(migrations[v]!);
-    db.exec(`PRAGMA user_version = ${migrations.length}`);
-    db.exec('COMMIT');
-  } catch (err) {
-    try {
-      db.exec('ROLLBACK');
-    } catch {
-      // After an I/O error or a full disk SQLite has rolled back already; `err` says why.
-    }
-    throw err;
-  }
+  driver.transaction(() => {
+    for (let v = current; v < migrations.length; v++) driver.exec(migrations[v]!);
+    driver.setSchemaVersion(migrations.length);
+  });
 }

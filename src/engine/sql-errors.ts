@@ -55,10 +55,65 @@ function mb(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-/** SQLite's result code carried by a thrown error, if any. */
+const PRIMARY_CODES: Record<string, number> = {
+  SQLITE_ERROR: 1,
+  SQLITE_INTERNAL: 2,
+  SQLITE_PERM: 3,
+  SQLITE_ABORT: 4,
+  SQLITE_BUSY: 5,
+  SQLITE_LOCKED: 6,
+  SQLITE_NOMEM: 7,
+  SQLITE_READONLY: 8,
+  SQLITE_INTERRUPT: 9,
+  SQLITE_IOERR: 10,
+  SQLITE_CORRUPT: 11,
+  SQLITE_NOTFOUND: 12,
+  SQLITE_FULL: 13,
+  SQLITE_CANTOPEN: 14,
+  SQLITE_PROTOCOL: 15,
+  SQLITE_SCHEMA: 17,
+  SQLITE_TOOBIG: 18,
+  SQLITE_CONSTRAINT: 19,
+  SQLITE_MISMATCH: 20,
+  SQLITE_MISUSE: 21,
+  SQLITE_AUTH: 23,
+  SQLITE_RANGE: 25,
+  SQLITE_NOTADB: 26,
+};
+
+// sqlite3_errstr() texts of the codes flowstore acts on, for bindings whose errors carry only the message (Deno's node:sqlite).
+const MESSAGE_CODES: [string, number][] = [
+  ['database is locked', 5],
+  ['database or disk is full', 13],
+  ['disk I/O error', 10],
+];
+
+/**
+ * SQLite's result code carried by a thrown error, if any, whichever binding
+ * threw it: sqlite-wasm (`resultCode`), node:sqlite (`errcode`), Bun (`errno`
+ * with a `SQLITE_…` code), better-sqlite3 (`code` name only: its primary code),
+ * Durable Objects and Deno (the message only).
+ */
 export function sqliteCode(err: unknown): number | undefined {
-  const rc = (err as { resultCode?: unknown } | null)?.resultCode;
-  return typeof rc === 'number' ? rc : undefined;
+  const e = err as { resultCode?: unknown; errcode?: unknown; errno?: unknown; code?: unknown; message?: unknown } | null;
+  if (typeof e?.resultCode === 'number') return e.resultCode;
+  if (typeof e?.errcode === 'number') return e.errcode;
+  if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_')) {
+    return typeof e.errno === 'number' ? e.errno : codeOfName(e.code);
+  }
+  if (typeof e?.message !== 'string') return undefined;
+  const named = /\bSQLITE_[A-Z_]+/.exec(e.message);
+  if (named) return codeOfName(named[0]);
+  return MESSAGE_CODES.find(([text]) => (e.message as string).includes(text))?.[1];
+}
+
+/** The primary code of a result code name such as SQLITE_CONSTRAINT_UNIQUE. */
+function codeOfName(name: string): number | undefined {
+  for (let end = name.length; end > 7; end = name.lastIndexOf('_', end - 1)) {
+    const code = PRIMARY_CODES[name.slice(0, end)];
+    if (code !== undefined) return code;
+  }
+  return undefined;
 }
 
 function isQuotaError(err: unknown): boolean {

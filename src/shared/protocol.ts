@@ -1,7 +1,7 @@
 export type { ChangeNotice } from './change-notice.js';
 import type { WireError } from './errors.js';
 import type { ChangeNotice } from './change-notice.js';
-import type { StorageKind } from './types.js';
+import type { DurableObjectStorageLike, FileDriverName, StorageKind } from './types.js';
 import type { Ops } from '../engine/ops/index.js';
 
 /** Names of the engine's operations (`'outputs.put'`, …). */
@@ -25,8 +25,17 @@ export type BatchReply = { outcomes: Outcome[]; changes: ChangeNotice[] };
 /** What a batch's callers get back: the notices travel on the change channel, not in the answer. */
 export type BatchAnswer = { outcomes: Outcome[] };
 
-/** How a store is opened, as the engine host sees it. */
-export type OpenRequest = { name: string; storage: 'auto' | StorageKind };
+/**
+ * How a store is opened, as the engine host sees it. `path` and
+ * `durableObject` (server storage) never travel to a worker: stores on them run in-process.
+ */
+export type OpenRequest = {
+  name: string;
+  storage: 'auto' | StorageKind;
+  path?: string;
+  driver?: FileDriverName;
+  durableObject?: DurableObjectStorageLike;
+};
 
 /** What the engine host reports after opening. */
 export type OpenReply = { storage: StorageKind; warning?: string };

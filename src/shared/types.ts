@@ -5,7 +5,25 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type JsonObject = { [key: string]: Json };
 
 /** Where a store keeps its data. */
-export type StorageKind = 'opfs' | 'idb' | 'memory';
+export type StorageKind = 'opfs' | 'idb' | 'memory' | 'file' | 'durable-object';
+
+/** The SQLite bindings a store on a file can use (Node, Deno, Bun). */
+export type FileDriverName = 'node:sqlite' | 'better-sqlite3' | 'bun:sqlite';
+
+/**
+ * The part of a Cloudflare Durable Object's `ctx.storage` flowstore uses
+ * (SQLite-backed objects only), so no Cloudflare types are needed to pass it.
+ */
+export type DurableObjectStorageLike = {
+  sql: { exec(query: string, ...bindings: unknown[]): DurableObjectCursorLike };
+  transactionSync<T>(fn: () => T): T;
+};
+
+/** A cursor of `ctx.storage.sql.exec()`. */
+export type DurableObjectCursorLike = Iterable<Record<string, unknown>> & {
+  toArray(): Record<string, unknown>[];
+  readonly rowsWritten: number;
+};
 
 /** The module a change notice is about. */
 export type ChangeModule = 'outputs' | 'globals' | 'records' | 'table' | 'streams';

@@ -17,7 +17,7 @@ function watchFirstTail(store: Store): () => Promise<void> {
 
 // Two store instances of one database in one page: A leads (owns the worker), B forwards its calls to A.
 describe.each(['opfs', 'idb'] as const)('streams across store instances (%s)', (storage) => {
-  const stores = new Stores({ label: storage, durable: true, options: { storage } });
+  const stores = new Stores({ label: storage, storage, durable: true, options: { storage } });
   afterEach(() => {
     vi.restoreAllMocks();
     return stores.closeAll();

@@ -8,7 +8,7 @@ describe.each(backends)('store lifecycle ($label)', (backend) => {
 
   it('says which storage it uses', async () => {
     const store = await stores.open();
-    expect(store.storage).toBe(backend.options.storage);
+    expect(store.storage).toBe(backend.storage);
   });
 
   it('rejects every call after close() with ClosedError', async () => {

@@ -88,14 +88,18 @@ describe.each(backends)('tables: hostile input ($label)', (backend) => {
     const before = await snapshot(store);
     const t = await todos(store, 'hostile');
     const row = await t.create({ title: `'; DROP TABLE tables_aliases; --` });
-    for (const h of HOSTILE) {
+    const kept = stores.backend.refusesNul ? HOSTILE.filter((h) => !h.includes('\u0000')) : HOSTILE;
+    if (stores.backend.refusesNul) {
+      await expect(t.aliases.create('x\u0000y', { where: { title: 'x' } })).rejects.toMatchObject({ code: 'VALIDATION' });
+    }
+    for (const h of kept) {
       await t.aliases.create(h, { where: { title: { $param: h } }, params: [h], description: h });
       expect(await t.aliases.get(h)).toStrictEqual({ name: h, where: { title: { $param: h } }, params: [h], description: h });
       expect(await t.aliases.run(h, { [h]: h })).toEqual([]);
       expect((await t.aliases.run(h, { [h]: row.data.title })).map((r) => r.id)).toEqual([row.id]);
     }
-    expect((await t.aliases.list()).map((a) => a.name)).toHaveLength(HOSTILE.length);
-    for (const h of HOSTILE) await t.aliases.delete(h);
+    expect((await t.aliases.list()).map((a) => a.name)).toHaveLength(kept.length);
+    for (const h of kept) await t.aliases.delete(h);
     expect(await t.aliases.list()).toEqual([]);
     expect(await snapshot(store)).toStrictEqual(before);
   });

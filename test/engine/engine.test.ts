@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import { readOps } from '../../src/engine/ops/index.js';
 import { loadSqlite } from '../../src/engine/storage/load-sqlite.js';
+import { WasmDriver } from '../../src/engine/storage/drivers/wasm.js';
 import type { OpArgs, OpName } from '../../src/shared/protocol.js';
 import type { TableSchema } from '../../src/shared/table-schema.js';
 import { exportImage, openHost } from '../support/engine-host.js';
@@ -66,7 +67,7 @@ describe('engine', () => {
     const sqlite3 = await loadSqlite();
     for (let room = 2; room <= 4; room++) {
       const db = new sqlite3.oo1.DB(':memory:', 'c');
-      const engine = new Engine(sqlite3, db, () => sqlite3.capi.sqlite3_js_db_export(db));
+      const engine = new Engine(new WasmDriver(sqlite3, db));
       // Room for a few pages: the table's DDL starts, then an index no longer fits.
       db.exec(`PRAGMA max_page_count = ${Number(db.selectValue('PRAGMA page_count')) + room}`);
       const schema = { fields: { title: { type: 'string' } }, indexes: ['title'] };
@@ -89,7 +90,7 @@ describe('engine', () => {
   it('keeps commit versions increasing when the database is opened again', async () => {
     const sqlite3 = await loadSqlite();
     const db = new sqlite3.oo1.DB(':memory:', 'c');
-    const open = () => new Engine(sqlite3, db, () => sqlite3.capi.sqlite3_js_db_export(db));
+    const open = () => new Engine(new WasmDriver(sqlite3, db));
     const first = open();
     const v1 = first.exec([{ op: 'outputs.put', args: ['r', 'a', 1] }]).changes[0]!.version;
     const v2 = first.exec([{ op: 'outputs.put', args: ['r', 'b', 1] }]).changes[0]!.version;
@@ -193,7 +194,7 @@ describe('engine', () => {
   it('a write refused for lack of space fails alone; the rest of its batch lands', async () => {
     const sqlite3 = await loadSqlite();
     const db = new sqlite3.oo1.DB(':memory:', 'c');
-    const engine = new Engine(sqlite3, db, () => sqlite3.capi.sqlite3_js_db_export(db));
+    const engine = new Engine(new WasmDriver(sqlite3, db));
     // A database that may not grow past its current size plus a little: a full disk.
     const pages = Number(db.selectValue('PRAGMA page_count'));
     db.exec(`PRAGMA max_page_count = ${pages + 8}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadSqlite } from '../../src/engine/storage/load-sqlite.js';
+import { WasmDriver } from '../../src/engine/storage/drivers/wasm.js';
 import { Db } from '../../src/engine/db.js';
 
 // The C-level statement path (src/engine/statement.ts through Db): values must
@@ -8,7 +9,7 @@ async function openTx() {
   const sqlite3 = await loadSqlite();
   const db = new sqlite3.oo1.DB(':memory:', 'c');
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v ANY) STRICT');
-  const tx = new Db(sqlite3, db, () => sqlite3.capi.sqlite3_js_db_export(db));
+  const tx = new Db(new WasmDriver(sqlite3, db));
   const roundTrip = (v: unknown) => {
     tx.run('DELETE FROM t');
     tx.run('INSERT INTO t (id, v) VALUES (1, ?)', [v as never]);

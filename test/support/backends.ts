@@ -1,23 +1,83 @@
-import { openStore, type Change, type Store, type StoreOptions } from '../../src/index.js';
+import { openStore, type Change, type FileDriverName, type StorageKind, type Store, type StoreOptions } from '../../src/server.js';
 
 /** A backend that claims the store contract, and how to open a store on it. */
 export type Backend = {
   label: string;
+  /** What `store.storage` says on it. */
+  storage: StorageKind;
   /** Whether data outlives close() + reopen. */
   durable: boolean;
   options: Omit<StoreOptions, 'name'>;
+  /** Deno's node:sqlite reads strings back cut at U+0000, so flowstore refuses them there (README, Runtimes). */
+  refusesNul?: boolean;
+  /** Options that depend on the database name (a file per name). */
+  optionsFor?: (name: string) => Partial<StoreOptions>;
 };
 
 const inBrowser = typeof window !== 'undefined';
+// Loaded only outside the browser: this file is shared with the Chromium project.
+const node = inBrowser ? undefined : { fs: await import('node:fs'), os: await import('node:os'), path: await import('node:path') };
+
+/** Which SQLite binding this runtime opens files with by default (what openStore picks). */
+function defaultFileDriver(): FileDriverName {
+  if ((globalThis as { Bun?: unknown }).Bun !== undefined) return 'bun:sqlite';
+  const [major = 0, minor = 0] = (process.versions.node ?? '0').split('.').map(Number);
+  const deno = (globalThis as { Deno?: unknown }).Deno !== undefined;
+  return deno || major > 22 || (major === 22 && minor >= 13) ? 'node:sqlite' : 'better-sqlite3';
+}
+
+function runtimeLabel(): string {
+  const g = globalThis as { Bun?: { version: string }; Deno?: { version: { deno: string } } };
+  if (g.Bun) return `Bun ${g.Bun.version}`;
+  if (g.Deno) return `Deno ${g.Deno.version.deno}`;
+  return `Node ${process.versions.node}`;
+}
+
+let fileDir: string | undefined;
+/** One temporary directory per test process for the contract's files, removed when the process exits. */
+function contractDir(): string {
+  if (!fileDir) {
+    const { fs, os, path } = node!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowstore-contract-'));
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    fileDir = dir;
+  }
+  return fileDir;
+}
+
+function fileBackend(driver: FileDriverName): Backend {
+  return {
+    label: `${runtimeLabel()} + ${driver} on a file`,
+    storage: 'file',
+    durable: true,
+    options: { driver },
+    refusesNul: (globalThis as { Deno?: unknown }).Deno !== undefined,
+    optionsFor: (name) => ({ path: node!.path.join(contractDir(), `${name}.sqlite3`) }),
+  };
+}
+
+/**
+ * The server backends to run, from FLOWSTORE_BACKENDS (a comma list of
+ * 'memory' and driver names; scripts/test.mjs sets it per runtime), by
+ * default in-process memory plus this runtime's default file driver.
+ */
+function serverBackends(): Backend[] {
+  const wanted = (process.env.FLOWSTORE_BACKENDS ?? `memory,${defaultFileDriver()}`).split(',').filter(Boolean);
+  return wanted.map((w) =>
+    w === 'memory'
+      ? { label: `${runtimeLabel()} in-process memory`, storage: 'memory', durable: false, options: { storage: 'memory', worker: false } }
+      : fileBackend(w as FileDriverName),
+  );
+}
 
 /** Every backend the contract runs against in this environment. */
 export const backends: Backend[] = inBrowser
   ? [
-      { label: 'worker + OPFS', durable: true, options: { storage: 'opfs' } },
-      { label: 'worker + IndexedDB', durable: true, options: { storage: 'idb' } },
-      { label: 'worker + memory', durable: false, options: { storage: 'memory' } },
+      { label: 'worker + OPFS', storage: 'opfs', durable: true, options: { storage: 'opfs' } },
+      { label: 'worker + IndexedDB', storage: 'idb', durable: true, options: { storage: 'idb' } },
+      { label: 'worker + memory', storage: 'memory', durable: false, options: { storage: 'memory' } },
     ]
-  : [{ label: 'in-process memory', durable: false, options: { storage: 'memory', worker: false } }];
+  : serverBackends();
 
 let counter = 0;
 
@@ -33,7 +93,7 @@ export class Stores {
   constructor(readonly backend: Backend) {}
 
   async open(name = uniqueName('t'), extra: Partial<StoreOptions> = {}): Promise<Store> {
-    const store = await openStore({ name, ...this.backend.options, ...extra });
+    const store = await openStore({ name, ...this.backend.options, ...this.backend.optionsFor?.(name), ...extra });
     this.#open.push(store);
     return store;
   }

@@ -57,9 +57,12 @@ function resolveId(db: Db, t: Ctx, idOrPrefix: unknown): string {
     throw new NotFoundError(`Table ${t.name} has no row with id ${JSON.stringify(idOrPrefix)}.`);
   }
   const ids = db
-    .all(`SELECT id FROM ${t.sql} WHERE id >= ?1 AND id < ?2 AND substr(id, 1, length(?1)) = ?1 ORDER BY id`, [
+    // Plain `?`s: better-sqlite3 miscounts numbered ones (?1) bound by position.
+    .all(`SELECT id FROM ${t.sql} WHERE id >= ? AND id < ? AND substr(id, 1, length(?)) = ? ORDER BY id`, [
       idOrPrefix,
       idOrPrefix + AFTER_PREFIX,
+      idOrPrefix,
+      idOrPrefix,
     ])
     .map((r) => r.id as string);
   if (ids.length === 1) return ids[0]!;

@@ -1,4 +1,5 @@
 import { loadImage, saveImage } from './idb-images.js';
+import { WasmDriver } from './drivers/wasm.js';
 import { loadSqlite } from './load-sqlite.js';
 import type { OpenedDb } from './opened-db.js';
 
@@ -23,12 +24,11 @@ export async function openIdb(name: string): Promise<OpenedDb> {
     db.checkRc(sqlite3.capi.sqlite3_deserialize(db, 'main', p, image.byteLength, image.byteLength, flags));
   }
   db.exec('PRAGMA foreign_keys = ON');
-  const exportImage = () => sqlite3.capi.sqlite3_js_db_export(db);
+  const driver = new WasmDriver(sqlite3, db);
   return {
-    db,
+    driver,
     storage: 'idb',
-    exportImage,
     release: () => {},
-    persist: () => saveImage(key, exportImage()),
+    persist: () => saveImage(key, driver.exportImage()),
   };
 }

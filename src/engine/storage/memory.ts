@@ -1,3 +1,4 @@
+import { WasmDriver } from './drivers/wasm.js';
 import { loadSqlite } from './load-sqlite.js';
 import type { OpenedDb } from './opened-db.js';
 
@@ -6,5 +7,5 @@ export async function openMemory(): Promise<OpenedDb> {
   const sqlite3 = await loadSqlite();
   const db = new sqlite3.oo1.DB(':memory:', 'c');
   db.exec('PRAGMA foreign_keys = ON');
-  return { db, storage: 'memory', exportImage: () => sqlite3.capi.sqlite3_js_db_export(db), release: () => {} };
+  return { driver: new WasmDriver(sqlite3, db), storage: 'memory', release: () => {} };
 }

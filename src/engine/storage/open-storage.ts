@@ -5,12 +5,22 @@ import { openMemory } from './memory.js';
 import type { OpenedDb } from './opened-db.js';
 import { hasOpfs, openOpfs } from './opfs.js';
 
+/** Opens server storage (a file, a Durable Object); given to the host by the server entries only. */
+export type ServerStorage = (req: OpenRequest) => Promise<OpenedDb>;
+
 /**
  * Opens the storage a store asked for. 'auto' takes the best durable one this
  * thread has (OPFS, else IndexedDB images) and says so in a warning when it
  * had to fall back; it ends on memory only where neither exists, with a warning too.
  */
-export async function openStorage(req: OpenRequest): Promise<{ db: OpenedDb; warning?: string }> {
+export async function openStorage(req: OpenRequest, server?: ServerStorage): Promise<{ db: OpenedDb; warning?: string }> {
+  if (req.path !== undefined || req.durableObject !== undefined) {
+    if (!server)
+      throw new StorageError(
+        'A file or Durable Object store needs flowstore\'s server build (the "node", "deno", "bun" or "workerd" export).',
+      );
+    return { db: await server(req) };
+  }
   if (req.storage === 'opfs') {
     if (!hasOpfs())
       throw new StorageError(

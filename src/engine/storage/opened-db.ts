@@ -1,14 +1,14 @@
-import type { Database } from '@sqlite.org/sqlite-wasm';
 import type { StorageKind } from '../../shared/types.js';
+import type { Driver } from './driver.js';
 
 /**
- * An open database plus what it takes to export and release it: what every
- * storage backend hands the engine, so the engine never asks which one it has.
+ * An open database plus what it takes to release it: what every storage
+ * backend hands the engine, so the engine never asks which one it has.
  */
 export type OpenedDb = {
-  db: Database;
+  driver: Driver;
   storage: StorageKind;
-  exportImage: () => Uint8Array;
+  /** Gives back what the database held beyond its connection (OPFS access handles); after driver.close(). */
   release: () => void;
   /** For snapshot storage: saves the committed image; a write resolves only after it. */
   persist?: () => Promise<void>;

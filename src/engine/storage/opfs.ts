@@ -2,6 +2,7 @@ import type { Database, SAHPoolUtil } from '@sqlite.org/sqlite-wasm';
 import { StorageError } from '../../shared/errors.js';
 import { SQLITE_BUSY } from '../../shared/sqlite-codes.js';
 import { toStoreError } from '../sql-errors.js';
+import { WasmDriver } from './drivers/wasm.js';
 import { loadSqlite } from './load-sqlite.js';
 import type { OpenedDb } from './opened-db.js';
 
@@ -42,9 +43,8 @@ export async function openOpfs(name: string): Promise<OpenedDb> {
   const db = new pool.OpfsSAHPoolDb('/db.sqlite3');
   configure(db);
   return {
-    db,
+    driver: new WasmDriver(sqlite3, db),
     storage: 'opfs',
-    exportImage: () => sqlite3.capi.sqlite3_js_db_export(db),
     // Pausing gives the access handles back so another tab's worker can open the pool.
     release: () => pool.pauseVfs(),
   };

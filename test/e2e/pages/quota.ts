@@ -37,7 +37,7 @@ async function attempt<T>(work: () => Promise<T>): Promise<Attempt<T>> {
 
 /** What the storage-full test drives, as window.probe. */
 const probe = {
-  async open(name: string, storage: StorageKind): Promise<StorageKind> {
+  async open(name: string, storage: 'opfs' | 'idb' | 'memory'): Promise<StorageKind> {
     store = await openStore({ name, storage });
     return store.storage;
   },

@@ -1,0 +1,115 @@
+// The server section of the benchmark: flowstore on a file against the raw binding it
+// uses, same pragmas (WAL, synchronous=FULL, locking_mode=EXCLUSIVE), same rows, on disk.
+// Runs in whatever runtime runs it; `npm run bench:server` runs it on Node 24
+// (node:sqlite), then on Node 20 (better-sqlite3), Bun (bun:sqlite) and Deno (node:sqlite).
+// Needs dist/ (`npm run build`). Every ratio divides two medians from this one run.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from 'flowstore';
+import { fmtMs, median } from './report.mjs';
+
+const N = 1000;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const driver = process.env.BENCH_DRIVER || undefined;
+const dir = mkdtempSync(join(tmpdir(), 'flowstore-bench-'));
+const runtime = globalThis.Bun
+  ? `Bun ${globalThis.Bun.version}`
+  : globalThis.Deno
+    ? `Deno ${globalThis.Deno.version.deno}`
+    : `Node ${process.versions.node}`;
+
+/** The raw binding the store uses here, with one helper per scenario. */
+async function openRaw(path, name) {
+  let db;
+  if (name === 'bun:sqlite') db = new (await import('bun:sqlite')).Database(path, { create: true, readwrite: true });
+  else if (name === 'better-sqlite3') db = new (await import('better-sqlite3')).default(path, { timeout: 0 });
+  else db = new (await import('node:sqlite')).DatabaseSync(path);
+  db.exec(`PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+    CREATE TABLE outputs (seq INTEGER PRIMARY KEY, run_id TEXT NOT NULL, node_id TEXT NOT NULL, value TEXT NOT NULL,
+      created_at INTEGER NOT NULL, UNIQUE (run_id, node_id)) STRICT`);
+  const insert = db.prepare('INSERT INTO outputs (run_id, node_id, value, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  const select = db.prepare('SELECT value FROM outputs WHERE run_id = ? AND node_id = ?');
+  const begin = db.prepare('BEGIN');
+  const commit = db.prepare('COMMIT');
+  return { db, insert, select, begin, commit };
+}
+
+let files = 0;
+async function scenario() {
+  const path = join(dir, `s-${++files}.sqlite3`);
+  const store = await openStore({ name: 'bench', path, ...(driver && { driver }) });
+  const raw = await openRaw(join(dir, `raw-${files}.sqlite3`), driver ?? defaultDriver(store));
+  const value = JSON.stringify({ n: 1, text: 'a small output value' });
+  const t = {};
+  const time = async (key, fn) => {
+    const start = performance.now();
+    await fn();
+    t[key] = performance.now() - start;
+  };
+  await time('putAwaited', async () => {
+    for (let i = 0; i < N; i++) await store.outputs.put('a', `n${i}`, { n: 1, text: 'a small output value' });
+  });
+  await time('rawAwaited', async () => {
+    for (let i = 0; i < N; i++) {
+      await null;
+      raw.begin.run();
+      raw.insert.run('a', `n${i}`, value, Date.now());
+      raw.commit.run();
+    }
+  });
+  await time('putConcurrent', () =>
+    Promise.all(Array.from({ length: N }, (_, i) => store.outputs.put('c', `n${i}`, { n: 1, text: 'a small output value' }))),
+  );
+  await time('rawOneTx', async () => {
+    raw.begin.run();
+    for (let i = 0; i < N; i++) raw.insert.run('c', `n${i}`, value, Date.now());
+    raw.commit.run();
+  });
+  await time('getAwaited', async () => {
+    for (let i = 0; i < N; i++) await store.outputs.get('a', `n${i}`);
+  });
+  await time('rawGet', async () => {
+    for (let i = 0; i < N; i++) {
+      await null;
+      JSON.parse(raw.select.get('a', `n${i}`).value);
+    }
+  });
+  await store.close();
+  raw.db.close();
+  return t;
+}
+
+function defaultDriver() {
+  if (globalThis.Bun) return 'bun:sqlite';
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  return globalThis.Deno || major > 22 || (major === 22 && minor >= 13) ? 'node:sqlite' : 'better-sqlite3';
+}
+
+await scenario(); // warm-up: JIT, page cache, file creation
+const runs = [];
+for (let r = 0; r < RUNS; r++) runs.push(await scenario());
+rmSync(dir, { recursive: true, force: true });
+
+const m = (key) => median(runs.map((x) => x[key]));
+const range = (key) => `${fmtMs(Math.min(...runs.map((x) => x[key])))}–${fmtMs(Math.max(...runs.map((x) => x[key])))}`;
+const label = `${runtime}, ${driver ?? defaultDriver()}`;
+const rows = [
+  ['1,000 awaited `outputs.put`', 'putAwaited'],
+  ['raw: 1,000 awaited one-row transactions', 'rawAwaited'],
+  ['1,000 concurrent `outputs.put`', 'putConcurrent'],
+  ['raw: 1,000 rows in one transaction', 'rawOneTx'],
+  ['1,000 awaited `outputs.get`', 'getAwaited'],
+  ['raw: 1,000 awaited prepared SELECTs', 'rawGet'],
+];
+console.log(`\n### ${label} (file on disk, median of ${RUNS} runs)\n`);
+console.log('| measure | median | range | per op |\n| --- | --- | --- | --- |');
+for (const [name, key] of rows) console.log(`| ${name} | ${fmtMs(m(key))} | ${range(key)} | ${fmtMs(m(key) / N)} |`);
+const ratio = (a, b, target) => {
+  const v = m(a) / m(b);
+  return `${v.toFixed(2)}× | ${target ?? '—'} | ${target ? (v <= Number(target.slice(2, -1)) ? 'PASS' : 'MISS') : 'info'}`;
+};
+console.log('\n| comparison | value | target | |\n| --- | --- | --- | --- |');
+console.log(`| awaited put ÷ raw awaited one-row transaction | ${ratio('putAwaited', 'rawAwaited', '≤ 1.3×')} |`);
+console.log(`| concurrent puts ÷ raw one transaction | ${ratio('putConcurrent', 'rawOneTx', '≤ 1.5×')} |`);
+console.log(`| awaited get ÷ raw prepared SELECT | ${ratio('getAwaited', 'rawGet')} |`);

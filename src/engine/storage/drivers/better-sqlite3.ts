@@ -1,0 +1,67 @@
+import type { SqlRow, SqlValue } from '../driver.js';
+import { plainBlobs as plain, type NativeDatabase } from './prepared.js';
+
+type Statement = {
+  readonly reader: boolean;
+  run(...params: SqlValue[]): { changes: number };
+  get(...params: SqlValue[]): SqlRow | undefined;
+  all(...params: SqlValue[]): SqlRow[];
+};
+type Database = {
+  prepare(sql: string): Statement;
+  exec(sql: string): void;
+  close(): void;
+  readonly inTransaction: boolean;
+  serialize(): Uint8Array;
+};
+type DatabaseClass = new (path: string, options: { timeout: number }) => Database;
+
+// A variable: better-sqlite3 is an optional peer dependency, which bundlers must not try to resolve.
+const BETTER_SQLITE3 = 'better-sqlite3';
+
+/** Loads better-sqlite3 if it is installed (and built for this Node), else undefined. */
+export async function loadBetterSqlite3(): Promise<DatabaseClass | undefined> {
+  try {
+    const mod = (await import(/* @vite-ignore */ BETTER_SQLITE3)) as { default: DatabaseClass };
+    return mod.default;
+  } catch {
+    return undefined;
+  }
+}
+
+/** better-sqlite3 12 (Node 20, which has no node:sqlite). BLOBs come back as Buffers: handed on as plain Uint8Arrays. */
+export function betterSqlite3(Database: DatabaseClass, path: string): NativeDatabase {
+  // No busy wait: a file another process holds must be refused at once.
+  const db = new Database(path, { timeout: 0 });
+  return {
+    prepare(sql) {
+      const s = db.prepare(sql);
+      // get()/all() refuse statements that return no data.
+      if (!s.reader) return { run: (p) => s.run(...p).changes, get: (p) => void s.run(...p), all: (p) => (s.run(...p), []) };
+      return {
+        run: (p) => s.run(...p).changes,
+        get: (p) => plain(s.get(...p)),
+        all: (p) => (p.length === 0 ? unbound(s) : s.all(...p)).map((r) => plain(r)!),
+      };
+    },
+    exec: (sql) => db.exec(sql),
+    inTransaction: () => db.inTransaction,
+    serialize: () => new Uint8Array(db.serialize()),
+    close: () => db.close(),
+  };
+}
+
+/**
+ * Rows of a statement run without values (inspect(): EXPLAIN of a query with
+ * placeholders). Other bindings leave unbound placeholders NULL, as SQLite
+ * does; better-sqlite3 refuses, and cannot say how many there are: NULLs are added until it accepts.
+ */
+function unbound(s: Statement): SqlRow[] {
+  for (let nulls: null[] = []; ; nulls.push(null)) {
+    try {
+      return s.all(...nulls);
+    } catch (err) {
+      if (nulls.length >= 999 || !/Too few parameter values/.test((err as Error).message)) throw err;
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import { bindable, type Driver, type Params, type SqlRow, type SqlValue } from '../driver.js';
+
+/** One prepared statement of a native binding, with results as the engine wants them. */
+export interface NativeStatement {
+  /** Rows changed. */
+  run(params: readonly SqlValue[]): number;
+  /** The first row, or undefined. */
+  get(params: readonly SqlValue[]): SqlRow | undefined;
+  all(params: readonly SqlValue[]): SqlRow[];
+  /** Where the binding needs it (Bun: a database with live statements does not really close). */
+  finalize?(): void;
+}
+
+/** Replaces Buffer values (better-sqlite3, Bun) by plain Uint8Arrays, as every other driver returns BLOBs. */
+export function plainBlobs(row: SqlRow | undefined): SqlRow | undefined {
+  if (!row) return row;
+  for (const key in row) {
+    const v = row[key];
+    if (v instanceof Uint8Array && v.constructor !== Uint8Array) row[key] = new Uint8Array(v);
+  }
+  return row;
+}
+
+/** What node:sqlite, better-sqlite3 and bun:sqlite each provide, in one shape (see their adapters). */
+export interface NativeDatabase {
+  prepare(sql: string): NativeStatement;
+  exec(sql: string): void;
+  /** Whether a transaction is open, as SQLite reports it (sqlite3_get_autocommit). */
+  inTransaction(): boolean;
+  /** The database image (sqlite3_serialize). */
+  serialize(): Uint8Array;
+  close(): void;
+}
+
+/**
+ * A driver over a synchronous native SQLite binding: statements prepared once
+ * and cached by SQL text, transactions as BEGIN/COMMIT with savepoints inside.
+ */
+export class PreparedDriver implements Driver {
+  readonly #db: NativeDatabase;
+  readonly #cache = new Map<string, NativeStatement>();
+  #depth = 0;
+
+  constructor(db: NativeDatabase) {
+    this.#db = db;
+  }
+
+  run(sql: string, params?: Params): number {
+    return this.#prepared(sql).run(bindable(params));
+  }
+
+  get(sql: string, params?: Params): SqlRow | undefined {
+    return this.#prepared(sql).get(bindable(params));
+  }
+
+  all(sql: string, params?: Params): SqlRow[] {
+    return this.#prepared(sql).all(bindable(params));
+  }
+
+  exec(sql: string): void {
+    this.#db.exec(sql);
+  }
+
+  query(sql: string): SqlRow[] {
+    return this.#db.prepare(sql).all([]);
+  }
+
+  transaction<T>(fn: () => T): T {
+    const outer = this.#depth === 0;
+    this.run(outer ? 'BEGIN' : 'SAVEPOINT nested');
+    this.#depth++;
+    try {
+      const result = fn();
+      this.run(outer ? 'COMMIT' : 'RELEASE nested');
+      return result;
+    } catch (err) {
+      if (outer) {
+        try {
+          this.run('ROLLBACK');
+        } catch {
+          // SQLite may already have rolled back on its own after an I/O error.
+        }
+      } else {
+        // Throws if SQLite already rolled the whole transaction back: the outer one fails then.
+        this.run('ROLLBACK TO nested');
+        this.run('RELEASE nested');
+      }
+      throw err;
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  inTransaction(): boolean {
+    return this.#db.inTransaction();
+  }
+
+  totalChanges(): number {
+    return Number(this.get('SELECT total_changes() AS n')?.n ?? 0);
+  }
+
+  schemaVersion(): number {
+    return Number(this.get('PRAGMA user_version')?.user_version ?? 0);
+  }
+
+  setSchemaVersion(version: number): void {
+    this.#db.exec(`PRAGMA user_version = ${Math.trunc(version)}`);
+  }
+
+  exportImage(): Uint8Array {
+    return this.#db.serialize();
+  }
+
+  close(): void {
+    for (const stmt of this.#cache.values()) stmt.finalize?.();
+    this.#cache.clear();
+    this.#db.close();
+  }
+
+  #prepared(sql: string): NativeStatement {
+    let stmt = this.#cache.get(sql);
+    if (!stmt) {
+      stmt = this.#db.prepare(sql);
+      this.#cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
