@@ -11,7 +11,11 @@ import type { TableSchema } from './shared/table-schema.js';
 import { openTable, type Table } from './api/table.js';
 import type { ModuleContext } from './api/module-context.js';
 import type { Change, JsonObject, StorageKind } from './shared/types.js';
-import { assertId } from './shared/validate.js';
+import { assertDatabaseName } from './shared/database-name.js';
+import { assertInt, describe } from './shared/validate.js';
+
+/** The longest delay a timer takes (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Options of {@link openStore}. */
 export type StoreOptions = {
@@ -41,11 +45,16 @@ export type StoreOptions = {
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (typeof options !== 'object' || options === null) throw new ValidationError('openStore() takes an options object', 'options');
-  assertId(options.name, 'name');
+  assertDatabaseName(options.name);
   const storage = options.storage ?? 'auto';
   if (!['auto', 'opfs', 'idb', 'memory'].includes(storage)) {
-    throw new ValidationError(`storage must be 'auto', 'opfs', 'idb' or 'memory', got ${String(storage)}`, 'storage');
+    throw new ValidationError(`storage must be 'auto', 'opfs', 'idb' or 'memory', got ${describe(storage)}`, 'storage');
   }
+  if (options.worker !== undefined && typeof options.worker !== 'boolean') {
+    throw new ValidationError(`worker must be true or false, got ${describe(options.worker)}`, 'worker');
+  }
+  const leaderTimeoutMs = options.leaderTimeoutMs ?? 10_000;
+  assertInt(leaderTimeoutMs, 'leaderTimeoutMs', 1, MAX_TIMER_MS);
   // Listen before the database opens: a BroadcastChannel registers asynchronously,
   // and a notice posted before it is registered never arrives.
   const feed = new ChangeFeed(options.name);
@@ -55,7 +64,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       name: options.name,
       storage,
       worker: options.worker ?? typeof Worker !== 'undefined',
-      leaderTimeoutMs: options.leaderTimeoutMs ?? 10_000,
+      leaderTimeoutMs,
     });
   } catch (err) {
     feed.close();
@@ -114,6 +123,7 @@ export class Store {
 
   /** Calls `listener` when this instance's role changes; returns the unsubscribe function. */
   onRoleChange(listener: (role: Role) => void): () => void {
+    assertListener(listener);
     return this.#conn.onRoleChange(listener);
   }
 
@@ -122,6 +132,7 @@ export class Store {
    * store instance in any tab or worker of the origin. Returns the unsubscribe function.
    */
   onChange(listener: (change: Change) => void): () => void {
+    assertListener(listener);
     // A carried stream frame is for waiting readers; listeners get the notice as documented.
     return this.#feed.subscribe(({ frame: _, ...change }) => listener(change));
   }
@@ -175,4 +186,8 @@ export class Store {
   get feed(): ChangeFeed {
     return this.#feed;
   }
+}
+
+function assertListener(listener: unknown): void {
+  if (typeof listener !== 'function') throw new ValidationError(`a listener must be a function, got ${describe(listener)}`, 'listener');
 }

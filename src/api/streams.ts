@@ -118,6 +118,8 @@ export class Streams {
       for (;;) {
         // Also after the last wait: a frame whose notice was lost is still returned.
         const result = await peek();
+        // An abort during the read wins over what it found, as it does during a wait.
+        if (signal?.aborted) throw abortError();
         if (result.frames.length > 0 || result.closedAt !== undefined) return result;
         const left = deadline - performance.now();
         // Timers are whole milliseconds and may fire a little early: a sliver left is no reason to read again.
