@@ -1,21 +1,25 @@
-// `npm test`: finds Chromium (or says how to get it), then runs every Vitest project.
+// `npm test`: finds each browser (or says how to get it), then runs every Vitest project.
 import { spawnSync } from 'node:child_process';
-import { chromiumPath, howToGetChromium } from './chromium.mjs';
+import { existsSync } from 'node:fs';
+import { chromiumPath, firefoxPath, howToGetChromium, howToGetFirefox, howToGetWebkit, webkitPath, xvfbPath } from './browsers.mjs';
 
-const path = chromiumPath();
-if (path === undefined) {
+async function hasChromium() {
+  if (chromiumPath() !== undefined) return true;
   const { chromium } = await import('playwright');
-  let own;
   try {
-    own = chromium.executablePath();
+    return existsSync(chromium.executablePath());
   } catch {
-    own = undefined;
+    return false;
   }
-  const { existsSync } = await import('node:fs');
-  if (!own || !existsSync(own)) {
-    console.error(howToGetChromium);
-    process.exit(1);
-  }
+}
+
+const missing = [];
+if (!(await hasChromium())) missing.push(howToGetChromium);
+if (!firefoxPath()) missing.push(howToGetFirefox);
+if (!webkitPath() || !xvfbPath()) missing.push(howToGetWebkit);
+if (missing.length > 0) {
+  console.error(`npm test runs the browser tests in Chromium, Firefox and WebKit.\n\n${missing.join('\n\n')}`);
+  process.exit(1);
 }
 const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -12,6 +12,7 @@ import { openTable, type Table } from './api/table.js';
 import type { ModuleContext } from './api/module-context.js';
 import type { Change, JsonObject, StorageKind } from './shared/types.js';
 import { assertDatabaseName } from './shared/database-name.js';
+import { plain } from './shared/snapshot.js';
 import { assertInt, describe } from './shared/validate.js';
 
 /** The longest delay a timer takes (2^31 - 1 ms); a longer one fires at once. */
@@ -44,6 +45,7 @@ export type StoreOptions = {
  * Schema migrations run before this resolves.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
+  options = plain(options);
   if (typeof options !== 'object' || options === null) throw new ValidationError('openStore() takes an options object', 'options');
   assertDatabaseName(options.name);
   const storage = options.storage ?? 'auto';

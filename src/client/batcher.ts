@@ -34,7 +34,9 @@ export class Batcher {
       call = { op, args: snapshotArgs(args) };
       checkCall(call);
     } catch (err) {
-      return Promise.reject(asValidationError(err));
+      return Promise.reject(
+        err instanceof StoreError ? err : new ValidationError(`this call's arguments could not be checked (${String(err)})`, 'args'),
+      );
     }
     return new Promise((resolve, reject) => {
       this.#queue.push({ call, resolve: resolve as (v: unknown) => void, reject });
@@ -108,11 +110,4 @@ function isCloneError(err: unknown): boolean {
 function unsendable(err: unknown): ValidationError {
   const detail = err instanceof Error ? err.message : String(err);
   return new ValidationError(`this argument cannot be sent to the database (structured clone refused it: ${detail})`, 'args');
-}
-
-/** A check that threw something else (a getter or Proxy trap of the argument threw) still refuses with a ValidationError. */
-function asValidationError(err: unknown): StoreError {
-  if (err instanceof StoreError) return err;
-  const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return new ValidationError(`reading this argument threw (${detail}); pass plain data`, 'args');
 }

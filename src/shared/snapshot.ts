@@ -1,4 +1,4 @@
-import { ValidationError } from './errors.js';
+import { StoreError, ValidationError } from './errors.js';
 import { MAX_DEPTH } from './validate.js';
 
 /**
@@ -18,8 +18,30 @@ import { MAX_DEPTH } from './validate.js';
  * the checks to refuse with the path that names it.
  */
 export function snapshotArgs(args: readonly unknown[]): unknown[] {
-  return args.map((arg) => snapshot(arg, 0, new Map()));
+  return args.map((arg) => plain(arg));
 }
+
+/**
+ * The plain snapshot of one argument (see {@link snapshotArgs}). A getter or
+ * Proxy trap that throws while it is read makes a ValidationError, never the
+ * trap's own error.
+ */
+export function plain<T>(value: T): T {
+  try {
+    return snapshot(value, 0, new Map()) as T;
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    throw new ValidationError(`reading this argument threw (${detail}); pass plain data`, 'args');
+  }
+}
+
+/**
+ * How deep the copy goes. Past the value limit, so that checks measure depth
+ * from each value's own root (a row inside a batch operation sits two levels
+ * down), but bounded, so that no stack is ever at risk.
+ */
+const SNAPSHOT_DEPTH = MAX_DEPTH + 16;
 
 function snapshot(value: unknown, depth: number, seen: Map<object, unknown>): unknown {
   if (typeof value !== 'object' || value === null) return value;
@@ -27,7 +49,7 @@ function snapshot(value: unknown, depth: number, seen: Map<object, unknown>): un
   if (value instanceof Uint8Array) return depth === 0 ? copyBytes(value) : value;
   // A cycle becomes the same cycle in the copy, for the checks to name where it closes.
   if (seen.has(value)) return seen.get(value);
-  if (depth > MAX_DEPTH) return value;
+  if (depth > SNAPSHOT_DEPTH) return value;
   try {
     if (Array.isArray(value)) {
       if (!isPlainArray(value)) return value;
