@@ -1,9 +1,29 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error plain ESM helper shared with the test scripts
-import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
+import { chromiumArgs, chromiumPath, firefoxPath, webkitPath, xvfbPath } from './scripts/browsers.mjs';
+import { firefox, launchProvider, webkit, type Launcher } from './test/support/launch-provider.js';
 
 const executablePath = (chromiumPath as () => string | undefined)();
+const path = (find: unknown) => (find as () => string | undefined)() ?? 'missing';
+
+/** The same browser tests in another engine, started by its own binary (see test/support/launch-provider.ts). */
+const otherEngine = (launcher: Launcher) => ({
+  extends: true as const,
+  test: {
+    name: launcher.name,
+    include: ['test/contract/**/*.test.ts', 'test/browser/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    browser: {
+      enabled: true,
+      headless: false,
+      screenshotFailures: false,
+      provider: launchProvider(launcher),
+      instances: [{ browser: launcher.name }],
+    },
+  },
+});
 
 export default defineConfig({
   optimizeDeps: {
@@ -39,6 +59,8 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
+      otherEngine(firefox(path(firefoxPath))),
+      otherEngine(webkit(path(webkitPath), path(xvfbPath))),
       {
         extends: true,
         test: {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { createServer, preview } from 'vite';
-import { chromiumArgs, chromiumPath, howToGetChromium } from '../scripts/chromium.mjs';
+import { chromiumArgs, chromiumPath, howToGetChromium } from '../scripts/browsers.mjs';
 
 /** The repository root: bench pages are served from it so they can import ../src. */
 export const root = fileURLToPath(new URL('..', import.meta.url));

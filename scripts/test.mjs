@@ -1,4 +1,4 @@
-// `npm test`: finds Chromium (or says how to get it), builds dist/ (the server tests' child
+// `npm test`: finds each browser (or says how to get it), builds dist/ (the server tests' child
 // processes import the package by name), runs every Vitest project on this Node, then the
 // contract suite again on each other runtime from devDependencies: Node 24 (node:sqlite),
 // Deno (node:sqlite), Bun (bun:sqlite and node:sqlite). Arguments go to the first run only,
@@ -6,24 +6,28 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromiumPath, howToGetChromium } from './chromium.mjs';
+import { chromiumPath, firefoxPath, howToGetChromium, howToGetFirefox, howToGetWebkit, webkitPath, xvfbPath } from './browsers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (p) => `${root}node_modules/${p}`;
 
-const path = chromiumPath();
-if (path === undefined) {
+async function hasChromium() {
+  if (chromiumPath() !== undefined) return true;
   const { chromium } = await import('playwright');
-  let own;
   try {
-    own = chromium.executablePath();
+    return existsSync(chromium.executablePath());
   } catch {
-    own = undefined;
+    return false;
   }
-  if (!own || !existsSync(own)) {
-    console.error(howToGetChromium);
-    process.exit(1);
-  }
+}
+
+const missing = [];
+if (!(await hasChromium())) missing.push(howToGetChromium);
+if (!firefoxPath()) missing.push(howToGetFirefox);
+if (!webkitPath() || !xvfbPath()) missing.push(howToGetWebkit);
+if (missing.length > 0) {
+  console.error(`npm test runs the browser tests in Chromium, Firefox and WebKit.\n\n${missing.join('\n\n')}`);
+  process.exit(1);
 }
 
 /** Runs a command with inherited output; exits with its status if it failed. */

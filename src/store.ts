@@ -12,7 +12,12 @@ import { openTable, type Table } from './api/table.js';
 import type { ModuleContext } from './api/module-context.js';
 import type { ServerStorage } from './engine/storage/open-storage.js';
 import type { Change, DurableObjectStorageLike, FileDriverName, JsonObject, StorageKind } from './shared/types.js';
-import { assertId } from './shared/validate.js';
+import { assertDatabaseName } from './shared/database-name.js';
+import { plain } from './shared/snapshot.js';
+import { assertInt, describe } from './shared/validate.js';
+
+/** The longest delay a timer takes (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Options of {@link openStore}. */
 export type StoreOptions = {
@@ -68,12 +73,18 @@ const FILE_DRIVERS: readonly string[] = ['node:sqlite', 'better-sqlite3', 'bun:s
 
 /** @internal openStore, given how to load server storage (the server entries pass it). */
 export async function openStoreWith(options: StoreOptions, server?: () => Promise<ServerStorage>): Promise<Store> {
+  options = plain(options);
   if (typeof options !== 'object' || options === null) throw new ValidationError('openStore() takes an options object', 'options');
-  assertId(options.name, 'name');
+  assertDatabaseName(options.name);
   const storage = options.storage ?? 'auto';
   if (!['auto', 'opfs', 'idb', 'memory'].includes(storage)) {
-    throw new ValidationError(`storage must be 'auto', 'opfs', 'idb' or 'memory', got ${String(storage)}`, 'storage');
+    throw new ValidationError(`storage must be 'auto', 'opfs', 'idb' or 'memory', got ${describe(storage)}`, 'storage');
   }
+  if (options.worker !== undefined && typeof options.worker !== 'boolean') {
+    throw new ValidationError(`worker must be true or false, got ${describe(options.worker)}`, 'worker');
+  }
+  const leaderTimeoutMs = options.leaderTimeoutMs ?? 10_000;
+  assertInt(leaderTimeoutMs, 'leaderTimeoutMs', 1, MAX_TIMER_MS);
   const runtime = serverRuntime();
   const serverSide = checkServerOptions(options, storage, runtime, server !== undefined);
   const worker = !serverSide && (options.worker ?? (runtime === undefined && typeof Worker !== 'undefined'));
@@ -90,7 +101,7 @@ export async function openStoreWith(options: StoreOptions, server?: () => Promis
       ...(options.driver !== undefined && { driver: options.driver }),
       ...(options.durableObject !== undefined && { durableObject: options.durableObject }),
       worker,
-      leaderTimeoutMs: options.leaderTimeoutMs ?? 10_000,
+      leaderTimeoutMs,
       ...(server && { server }),
       ...(!worker && { notify: (changes) => feed.deliver(changes) }),
     });
@@ -211,6 +222,7 @@ export class Store {
 
   /** Calls `listener` when this instance's role changes; returns the unsubscribe function. */
   onRoleChange(listener: (role: Role) => void): () => void {
+    assertListener(listener);
     return this.#conn.onRoleChange(listener);
   }
 
@@ -219,6 +231,7 @@ export class Store {
    * store instance in any tab or worker of the origin. Returns the unsubscribe function.
    */
   onChange(listener: (change: Change) => void): () => void {
+    assertListener(listener);
     // A carried stream frame is for waiting readers; listeners get the notice as documented.
     return this.#feed.subscribe(({ frame: _, ...change }) => listener(change));
   }
@@ -272,4 +285,8 @@ export class Store {
   get feed(): ChangeFeed {
     return this.#feed;
   }
+}
+
+function assertListener(listener: unknown): void {
+  if (typeof listener !== 'function') throw new ValidationError(`a listener must be a function, got ${describe(listener)}`, 'listener');
 }

@@ -1,5 +1,6 @@
 import type { Batcher } from '../client/batcher.js';
 import type { ModuleContext } from './module-context.js';
+import { plain } from '../shared/snapshot.js';
 import { ValidationError } from '../shared/errors.js';
 import { isPlainObject } from '../shared/json-object.js';
 import type { RecordEntry, RecordInput } from '../shared/types.js';
@@ -19,6 +20,7 @@ export class Records {
    *   non-JSON event or parents that are not a list of ids; nothing is written.
    */
   async append(record: RecordInput): Promise<string> {
+    record = plain(record);
     if (!isPlainObject(record)) throw new ValidationError('a record must be an object', 'record');
     // Only the known keys travel, and parents as a list of their own.
     const parents = Array.isArray(record.parents) ? [...record.parents] : (record.parents ?? []);

@@ -1,5 +1,6 @@
 import { changeKey } from '../shared/change-key.js';
 import { checkAppendMode, frameModeOf } from '../shared/frame-mode.js';
+import { plain } from '../shared/snapshot.js';
 import { ValidationError } from '../shared/errors.js';
 import { isPlainObject } from '../shared/json-object.js';
 import { NoticeWaiter } from './notice-waiter.js';
@@ -53,6 +54,8 @@ export class Streams {
    *   nothing is written.
    */
   async append(stream: string, frame: FrameInput, opts: StreamAttemptOptions = {}): Promise<Frame> {
+    frame = plain(frame);
+    opts = plain(opts);
     assertId(stream, 'stream');
     if (!isPlainObject(frame)) {
       throw new ValidationError(`a frame must be an object like { kind, data, mode }, got ${describe(frame)}`, 'frame');
@@ -71,6 +74,7 @@ export class Streams {
    * `closedAt` is set once the attempt was closed.
    */
   async read(stream: string, opts: StreamReadOptions = {}): Promise<StreamPage> {
+    opts = plain(opts);
     assertId(stream, 'stream');
     const attempt = attemptOf(opts);
     const from = opts.from ?? '-';
@@ -98,6 +102,7 @@ export class Streams {
    * @throws DOMException named 'AbortError' when `signal` aborts while waiting.
    */
   async tail(stream: string, opts: StreamTailOptions): Promise<StreamPage> {
+    opts = plain(opts);
     assertId(stream, 'stream');
     if (!isPlainObject(opts)) throw new ValidationError('tail() takes an options object with an `after` seq', 'opts');
     const attempt = attemptOf(opts);
@@ -118,6 +123,8 @@ export class Streams {
       for (;;) {
         // Also after the last wait: a frame whose notice was lost is still returned.
         const result = await peek();
+        // An abort during the read wins over what it found, as it does during a wait.
+        if (signal?.aborted) throw abortError();
         if (result.frames.length > 0 || result.closedAt !== undefined) return result;
         const left = deadline - performance.now();
         // Timers are whole milliseconds and may fire a little early: a sliver left is no reason to read again.
@@ -142,6 +149,7 @@ export class Streams {
    * @throws ValidationError at once for a bad stream name or option.
    */
   follow(stream: string, opts: StreamFollowOptions = {}): AsyncIterable<Frame> {
+    opts = plain(opts);
     assertId(stream, 'stream');
     const attempt = attemptOf(opts);
     const after = afterOf(opts.after ?? 0);
@@ -154,6 +162,7 @@ export class Streams {
    * patch, with how many were applied. Undefined until the first summary frame.
    */
   async summary(stream: string, opts: StreamAttemptOptions = {}): Promise<StreamSummary | undefined> {
+    opts = plain(opts);
     assertId(stream, 'stream');
     return this.#ctx.batcher.call('streams.summary', stream, attemptOf(opts));
   }
@@ -164,6 +173,7 @@ export class Streams {
    * no-op that keeps the first closedAt.
    */
   async close(stream: string, opts: StreamAttemptOptions = {}): Promise<void> {
+    opts = plain(opts);
     assertId(stream, 'stream');
     await this.#ctx.batcher.call('streams.close', stream, attemptOf(opts));
   }

@@ -1,5 +1,6 @@
 import { ValidationError } from '../shared/errors.js';
 import type { ModuleContext } from './module-context.js';
+import { plain } from '../shared/snapshot.js';
 import { checkAliasDefinition, type Alias, type AliasDefinition } from '../shared/table-alias.js';
 import { checkLimit, checkOffset } from '../shared/table-query.js';
 import { isPlainObject } from '../shared/json-object.js';
@@ -30,6 +31,7 @@ export class TableAliases<T extends JsonObject = JsonObject> {
    * @throws ValidationError for a filter that list() would refuse, or an undeclared placeholder.
    */
   async create(name: string, definition: AliasDefinition<T>): Promise<void> {
+    definition = plain(definition);
     assertId(name, 'alias');
     const def = checkAliasDefinition(this.#schema, definition);
     await this.#ctx.batcher.call('tables.aliasCreate', this.#table, this.#schema, name, def);
@@ -59,6 +61,8 @@ export class TableAliases<T extends JsonObject = JsonObject> {
    * @throws ValidationError for a missing or undeclared parameter, or a value the field cannot be compared with.
    */
   async run(name: string, params?: Record<string, Json>, opts?: { limit?: number; offset?: number }): Promise<Row<T>[]> {
+    params = plain(params);
+    opts = plain(opts);
     assertId(name, 'alias');
     if (params !== undefined) {
       if (!isPlainObject(params))

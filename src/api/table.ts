@@ -13,6 +13,7 @@ import {
   type TableSchema,
   type UpdateMode,
 } from '../shared/table-schema.js';
+import { plain } from '../shared/snapshot.js';
 import { assertOpList, checkBatchOp, updateModeOf } from '../shared/table-ops.js';
 import type { JsonObject } from '../shared/types.js';
 import { assertId } from '../shared/validate.js';
@@ -50,6 +51,7 @@ export class Table<T extends JsonObject = JsonObject> {
    * @throws ValidationError naming the field if `data` does not fit the schema; nothing is written.
    */
   async create(data: T): Promise<Row<T>> {
+    data = plain(data);
     checkData(this.#schema, data);
     return (await this.#ctx.batcher.call('tables.create', this.name, this.#schema, data)) as Row<T>;
   }
@@ -69,12 +71,14 @@ export class Table<T extends JsonObject = JsonObject> {
    *   (0, negative and larger limits are refused, not clamped), or a negative offset.
    */
   async list(query?: ListQuery<T>): Promise<Row<T>[]> {
+    query = plain(query);
     normalizeQuery(this.#schema, query);
     return (await this.#ctx.batcher.call('tables.list', this.name, this.#schema, query)) as Row<T>[];
   }
 
   /** How many rows match `where` (all rows without it). @throws ValidationError as for list() */
   async count(where?: Where<T>): Promise<number> {
+    where = plain(where);
     normalizeWhere(this.#schema, where);
     return this.#ctx.batcher.call('tables.count', this.name, this.#schema, where);
   }
@@ -92,6 +96,8 @@ export class Table<T extends JsonObject = JsonObject> {
   async update(idOrPrefix: string, patch: Patch<T>, opts?: { mode?: 'merge' }): Promise<Row<T>>;
   async update(idOrPrefix: string, data: T, opts: { mode: 'replace' }): Promise<Row<T>>;
   async update(idOrPrefix: string, patch: Patch<T> | T, opts?: { mode?: UpdateMode }): Promise<Row<T>> {
+    patch = plain(patch);
+    opts = plain(opts);
     assertId(idOrPrefix, 'id');
     const mode = updateModeOf(opts);
     checkChange(this.#schema, patch, mode);
@@ -111,6 +117,7 @@ export class Table<T extends JsonObject = JsonObject> {
    * one result per operation: the row, or null for a delete.
    */
   async batch(ops: BatchOp<T>[]): Promise<Array<Row<T> | null>> {
+    ops = plain(ops);
     assertOpList(ops);
     ops.forEach((op: unknown, i) => {
       try {
@@ -137,6 +144,7 @@ function checkChange(schema: TableSchema, patch: unknown, mode: UpdateMode): voi
  * @throws ValidationError for a name that is not a plain identifier or a malformed schema.
  */
 export async function openTable<T extends JsonObject>(ctx: ModuleContext, name: string, schema: TableSchema): Promise<Table<T>> {
+  schema = plain(schema);
   assertTableName(name);
   const clean = checkSchema(schema);
   await ctx.batcher.call('tables.open', name, clean);

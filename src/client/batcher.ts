@@ -1,5 +1,6 @@
-import { ClosedError, decodeError, StorageError } from '../shared/errors.js';
 import { checkCall } from '../shared/call-checks.js';
+import { ClosedError, decodeError, StorageError, StoreError, ValidationError } from '../shared/errors.js';
+import { snapshotArgs } from '../shared/snapshot.js';
 import type { BatchAnswer, Call, OpArgs, OpName, OpResult } from '../shared/protocol.js';
 
 type Pending = { call: Call; resolve: (value: unknown) => void; reject: (err: unknown) => void };
@@ -28,11 +29,14 @@ export class Batcher {
    */
   call<K extends OpName>(op: K, ...args: OpArgs<K>): Promise<OpResult<K>> {
     if (this.#closed) return Promise.reject(new ClosedError());
-    const call: Call = { op, args };
+    let call: Call;
     try {
+      call = { op, args: snapshotArgs(args) };
       checkCall(call);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(
+        err instanceof StoreError ? err : new ValidationError(`this call's arguments could not be checked (${String(err)})`, 'args'),
+      );
     }
     return new Promise((resolve, reject) => {
       this.#queue.push({ call, resolve: resolve as (v: unknown) => void, reject });
@@ -66,19 +70,44 @@ export class Batcher {
     this.#queue = [];
     this.#inFlight = true;
     try {
-      const reply = await this.#send(batch.map((p) => p.call));
-      batch.forEach((p, i) => {
-        const outcome = reply.outcomes[i];
-        if (!outcome) p.reject(new StorageError('The engine returned no result for this call.'));
-        else if (outcome.ok) p.resolve(outcome.value);
-        else p.reject(decodeError(outcome.error));
-      });
-    } catch (err) {
-      for (const p of batch) p.reject(err);
+      await this.#sendBatch(batch);
     } finally {
       this.#inFlight = false;
       if (this.#queue.length > 0) this.#schedule();
       else for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
+
+  async #sendBatch(batch: Pending[]): Promise<void> {
+    let reply: BatchAnswer;
+    try {
+      reply = await this.#send(batch.map((p) => p.call));
+    } catch (err) {
+      // Refused before anything was sent (the snapshot makes this rare): each call goes alone,
+      // so only the one that cannot travel fails.
+      if (isCloneError(err) && batch.length > 1) {
+        for (const p of batch) await this.#sendBatch([p]);
+        return;
+      }
+      const error = isCloneError(err) ? unsendable(err) : err;
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const outcome = reply.outcomes[i];
+      if (!outcome) p.reject(new StorageError('The engine returned no result for this call.'));
+      else if (outcome.ok) p.resolve(outcome.value);
+      else p.reject(decodeError(outcome.error));
+    });
+  }
+}
+
+/** Structured clone's refusal (DOMException DataCloneError), thrown by postMessage before anything is sent. */
+function isCloneError(err: unknown): boolean {
+  return (err as { name?: unknown } | null)?.name === 'DataCloneError';
+}
+
+function unsendable(err: unknown): ValidationError {
+  const detail = err instanceof Error ? err.message : String(err);
+  return new ValidationError(`this argument cannot be sent to the database (structured clone refused it: ${detail})`, 'args');
 }

@@ -71,7 +71,13 @@ export class WorkerHandle {
     if (!this.#open) return Promise.reject(new StorageError('The database worker is not open.'));
     const id = this.#nextId++;
     const answer = new Promise<BatchAnswer>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
-    this.worker.postMessage({ exec: id, calls, callKey } satisfies ExecRequest);
+    try {
+      this.worker.postMessage({ exec: id, calls, callKey } satisfies ExecRequest);
+    } catch (err) {
+      // Nothing was sent: the batch fails at once, and no entry is left waiting for an answer.
+      this.#pending.delete(id);
+      return Promise.reject(err);
+    }
     return answer;
   }
 

@@ -1,6 +1,7 @@
 import { encodeError, type WireError, StorageError } from '../shared/errors.js';
 import {
   callKey,
+  isCall,
   changeChannelName,
   rpcChannelName,
   type BatchAnswer,
@@ -15,6 +16,7 @@ import {
   type ChangeNotice,
 } from '../shared/protocol.js';
 import { Engine } from './engine.js';
+import { deliverOutcomes } from './deliver.js';
 import { failAll } from './outcomes.js';
 import { isReadOnly, readOps } from './ops/index.js';
 import { isIoError, opfsWriteRefused, sqliteCode, toStoreError } from './sql-errors.js';
@@ -177,23 +179,24 @@ export function createEngineHost(options: HostOptions = {}) {
 
     /** Answers one ExecRequest through `post`: the hot path, without comlink's per-call bookkeeping. */
     answer({ exec: id, calls, callKey }: ExecRequest, post: (response: ExecResponse) => void): void {
-      exec(calls, callKey, (reply) => post({ exec: id, reply: { outcomes: reply.outcomes } })).catch((err: unknown) =>
-        post({ exec: id, error: encodeError(toStoreError(err)) }),
+      exec(calls, callKey, (reply) => deliverOutcomes(calls, reply.outcomes, (outcomes) => post({ exec: id, reply: { outcomes } }))).catch(
+        (err: unknown) => post({ exec: id, error: encodeError(toStoreError(err)) }),
       );
     },
 
     /** Starts answering calls that follower stores forward over the database's RPC channel. */
     serve(name: string, leaderId: string): void {
       rpc = new BroadcastChannel(rpcChannelName(name));
-      rpc.onmessage = (event: MessageEvent<RpcMessage>) => {
+      rpc.onmessage = (event: MessageEvent<unknown>) => {
         const msg = event.data;
-        if (msg.type !== 'call' || msg.leaderId !== leaderId) return;
+        // Anything on the channel may be sent by any page of the origin: take only well-formed calls.
+        if (!isForwardedCall(msg) || msg.leaderId !== leaderId) return;
         const answer = (reply: BatchAnswer | { error: WireError }) =>
           rpc?.postMessage({ type: 'reply', to: msg.from, id: msg.id, reply } satisfies RpcMessage);
         // Same key as the follower would use if it became leader and retried the call itself.
-        exec(msg.calls, callKey(msg.from, msg.id), (reply) => answer({ outcomes: reply.outcomes })).catch((err: unknown) =>
-          answer({ error: encodeError(toStoreError(err)) }),
-        );
+        exec(msg.calls, callKey(msg.from, msg.id), (reply) =>
+          deliverOutcomes(msg.calls, reply.outcomes, (outcomes) => answer({ outcomes })),
+        ).catch((err: unknown) => answer({ error: encodeError(toStoreError(err)) }));
       };
     },
 
@@ -212,6 +215,12 @@ export function createEngineHost(options: HostOptions = {}) {
       engine = opened = undefined;
     },
   };
+}
+
+function isForwardedCall(msg: unknown): msg is Extract<RpcMessage, { type: 'call' }> {
+  if (typeof msg !== 'object' || msg === null) return false;
+  const m = msg as Partial<Extract<RpcMessage, { type: 'call' }>>;
+  return m.type === 'call' && typeof m.from === 'string' && typeof m.id === 'number' && Array.isArray(m.calls) && m.calls.every(isCall);
 }
 
 function isIoFailure(o: Outcome): boolean {

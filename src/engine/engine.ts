@@ -1,4 +1,5 @@
 import { checkCall } from '../shared/call-checks.js';
+import { describe } from '../shared/validate.js';
 import { encodeError, ValidationError } from '../shared/errors.js';
 import type { BatchReply, Call, ChangeNotice, Outcome } from '../shared/protocol.js';
 import { isReadOnly, ops, readOps } from './ops/index.js';
@@ -209,8 +210,9 @@ export class Engine {
 
   /** Runs one call's handler; its error, if any, becomes its outcome. */
   #run(call: Call): Outcome {
-    const handler = (ops as Record<string, Handler | undefined>)[call.op];
-    if (!handler) return { ok: false, error: encodeError(new ValidationError(`unknown operation ${call.op}`, 'op')) };
+    // Own keys only: "constructor" or "__proto__" must not reach Object's own functions.
+    const handler = Object.hasOwn(ops, call.op) ? (ops as Record<string, Handler>)[call.op] : undefined;
+    if (!handler) return { ok: false, error: encodeError(new ValidationError(`unknown operation ${describe(call.op)}`, 'op')) };
     try {
       checkCall(call);
       return { ok: true, value: handler(this.#db, ...call.args) };

@@ -53,7 +53,8 @@ export class StatementRunner {
   readonly #db: Database;
   readonly #c: CExports;
   readonly #encoder = new TextEncoder();
-  readonly #decoder = new TextDecoder();
+  // ignoreBOM keeps a leading U+FEFF: it is part of the stored text, not a marker to strip.
+  readonly #decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   #scratch: Ptr = 0;
 
   constructor(sqlite3: Sqlite3Static, db: Database) {

@@ -7,12 +7,14 @@ export class StoreError extends Error {
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-    this.name = new.target.name;
+    // A string, not new.target.name: minifiers rename classes, and names must survive a production build.
+    this.name = 'StoreError';
   }
 }
 
 /** A write-once key was written before; the first value is kept. */
 export class AlreadyExistsError extends StoreError {
+  override name = 'AlreadyExistsError';
   constructor(message: string) {
     super('ALREADY_EXISTS', message);
   }
@@ -20,6 +22,7 @@ export class AlreadyExistsError extends StoreError {
 
 /** The id, key or name asked for does not exist. */
 export class NotFoundError extends StoreError {
+  override name = 'NotFoundError';
   /** Index of the failing operation, for `table.batch`. */
   readonly index: number | undefined;
   constructor(message: string, index?: number) {
@@ -30,6 +33,7 @@ export class NotFoundError extends StoreError {
 
 /** The input was refused before anything was written. `path` points at the offending part. */
 export class ValidationError extends StoreError {
+  override name = 'ValidationError';
   readonly path: string | undefined;
   readonly reason: string;
   /** Index of the failing operation, for `table.batch`. */
@@ -57,6 +61,7 @@ export function batchOpFailed(index: number | undefined): string {
 
 /** An id prefix matched more than one row. */
 export class AmbiguousIdError extends StoreError {
+  override name = 'AmbiguousIdError';
   readonly prefix: string;
   readonly candidates: string[];
   /** Index of the failing operation, for `table.batch`. */
@@ -74,6 +79,7 @@ export class AmbiguousIdError extends StoreError {
 
 /** The browser refused to store more bytes (quota exceeded). Earlier data is intact. */
 export class StorageFullError extends StoreError {
+  override name = 'StorageFullError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('STORAGE_FULL', message, options);
   }
@@ -81,6 +87,7 @@ export class StorageFullError extends StoreError {
 
 /** The store was closed; open it again with openStore(). */
 export class ClosedError extends StoreError {
+  override name = 'ClosedError';
   constructor(message = 'The store is closed; open it again with openStore() to keep using it.') {
     super('CLOSED', message);
   }
@@ -88,6 +95,7 @@ export class ClosedError extends StoreError {
 
 /** The storage layer failed. `sqliteCode` is SQLite's result code where there is one. */
 export class StorageError extends StoreError {
+  override name = 'StorageError';
   readonly sqliteCode: number | undefined;
   constructor(message: string, options?: { cause?: unknown; sqliteCode?: number }) {
     super('STORAGE', message, options);
@@ -97,6 +105,7 @@ export class StorageError extends StoreError {
 
 /** A call waited longer than its bound (for a database owner, or for a lock). */
 export class TimeoutError extends StoreError {
+  override name = 'TimeoutError';
   constructor(message: string) {
     super('TIMEOUT', message);
   }

@@ -87,7 +87,12 @@ function isExec(data: unknown): data is { exec: number } {
 }
 
 export function isExecRequest(data: unknown): data is ExecRequest {
-  return isExec(data) && 'calls' in data;
+  return isExec(data) && 'calls' in data && Array.isArray(data.calls) && data.calls.every(isCall);
+}
+
+/** Whether `call` has the shape of a Call (its arguments are checked by the engine). */
+export function isCall(call: unknown): call is Call {
+  return typeof call === 'object' && call !== null && typeof (call as Call).op === 'string' && Array.isArray((call as Call).args);
 }
 
 export function isExecResponse(data: unknown): data is ExecResponse {

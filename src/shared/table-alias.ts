@@ -3,7 +3,7 @@ import { isPlainObject, setOwn } from './json-object.js';
 import { checkLimit, isParam, normalizeWhere, type Param, type Where } from './table-query.js';
 import type { TableSchema } from './table-schema.js';
 import type { Json, JsonObject } from './types.js';
-import { assertJson, describe } from './validate.js';
+import { assertJson, assertWellFormed, describe } from './validate.js';
 
 /** A saved query of a table, as `aliases.create` takes it. */
 export type AliasDefinition<T extends JsonObject = JsonObject> = {
@@ -55,6 +55,7 @@ export function checkAliasDefinition(schema: TableSchema, def: unknown): AliasDe
   if (def.description !== undefined) {
     if (typeof def.description !== 'string')
       throw new ValidationError(`description must be a string, got ${describe(def.description)}`, 'description');
+    assertWellFormed(def.description, 'description');
     out.description = def.description;
   }
   if (declared !== undefined) out.params = declared;

@@ -2,7 +2,7 @@ import { ValidationError } from './errors.js';
 import { isPlainObject } from './json-object.js';
 import { hasType, TIME_KEYS, type FieldType, type TableSchema } from './table-schema.js';
 import type { Json, JsonObject } from './types.js';
-import { assertJson, describe } from './validate.js';
+import { assertJson, assertWellFormed, describe } from './validate.js';
 
 /** A placeholder in an alias's `where`, bound from `aliases.run(name, params)`. */
 export type Param = { $param: string };
@@ -141,6 +141,7 @@ function condition(field: string, type: FieldType, op: Op, operand: unknown, pat
           path,
         );
       }
+      if (typeof operand === 'string') assertWellFormed(operand, path);
       break;
   }
   return { field, type, op, value: operand as Json };
@@ -154,6 +155,8 @@ function checkOperand(type: FieldType, operand: Json, path: string): void {
       path,
     );
   }
+  // Operands are bound as SQLite text, where a lone surrogate would become U+FFFD and match other strings.
+  if (typeof operand === 'string') assertWellFormed(operand, path);
 }
 
 function placeholder(param: Param, path: string, params?: Set<string>): Json {

@@ -2,16 +2,26 @@ import { ValidationError } from './errors.js';
 import type { Json } from './types.js';
 
 /**
+ * How deeply a value may nest (an array or object inside another counts one
+ * level). Deeper values are refused: every layer that handles a value
+ * (structured clone between threads, JSON, SQLite's JSON functions) recurses,
+ * and a thread's stack gives out at a few thousand levels, sooner in a worker.
+ */
+export const MAX_DEPTH = 128;
+
+/**
  * Throws a ValidationError naming the path of the first part of `value` that
  * would not come back deep-equal from JSON: undefined, functions, symbols,
- * BigInt, NaN/±Infinity, cycles, sparse arrays, and objects that are not plain
- * (Date, Map, Set, class instances, typed arrays).
+ * BigInt, NaN/±Infinity, cycles, sparse arrays, arrays with named
+ * properties, objects that are not plain (Date, Map, Set, class instances,
+ * typed arrays), and nesting deeper than {@link MAX_DEPTH}. Strings may hold
+ * any UTF-16, lone surrogates included: JSON text keeps them as escapes.
  */
 export function assertJson(value: unknown, path = '$'): asserts value is Json {
-  checkJson(value, path, new Set());
+  checkJson(value, path, 0, new Set());
 }
 
-function checkJson(value: unknown, path: string, seen: Set<object>): void {
+function checkJson(value: unknown, path: string, depth: number, seen: Set<object>): void {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -25,12 +35,16 @@ function checkJson(value: unknown, path: string, seen: Set<object>): void {
       throw new ValidationError(`a ${typeof value} is not a JSON value`, path);
   }
   if (value === null) return;
+  if (depth >= MAX_DEPTH) throw new ValidationError(`values may nest at most ${MAX_DEPTH} levels deep`, path);
   if (seen.has(value)) throw new ValidationError('the value contains a cycle', path);
   seen.add(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       if (!(i in value)) throw new ValidationError('sparse arrays do not round-trip through JSON', `${path}[${i}]`);
-      checkJson(value[i], `${path}[${i}]`, seen);
+      checkJson(value[i], `${path}[${i}]`, depth + 1, seen);
+    }
+    if (Reflect.ownKeys(value).length !== value.length + 1 || Object.getPrototypeOf(value) !== Array.prototype) {
+      throw new ValidationError('an array with named properties (or of a subclass) does not round-trip through JSON', path);
     }
   } else {
     const proto = Object.getPrototypeOf(value);
@@ -41,21 +55,57 @@ function checkJson(value: unknown, path: string, seen: Set<object>): void {
     if (Object.getOwnPropertySymbols(value).length > 0) {
       throw new ValidationError('symbol keys do not round-trip through JSON', path);
     }
-    for (const [key, item] of Object.entries(value)) checkJson(item, `${path}.${key}`, seen);
+    for (const [key, item] of Object.entries(value)) checkJson(item, `${path}.${key}`, depth + 1, seen);
   }
   seen.delete(value);
 }
 
-/** Throws unless `value` is a non-empty string. */
+/**
+ * Throws unless `text` is well-formed Unicode. Keys, ids and names are stored
+ * as SQLite text (UTF-8), where a lone surrogate cannot exist: it would be
+ * replaced by U+FFFD, and two different keys would become one.
+ */
+export function assertWellFormed(text: string, what: string): void {
+  if (isWellFormed(text)) return;
+  const at = firstLoneSurrogate(text);
+  const unit = text.charCodeAt(at).toString(16).toUpperCase();
+  throw new ValidationError(
+    `${what} holds a lone surrogate (U+${unit} at index ${at}), which cannot be stored as text; keys, ids and names must be well-formed Unicode`,
+    what,
+  );
+}
+
+function isWellFormed(text: string): boolean {
+  const native = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+  return native ? native.call(text) : firstLoneSurrogate(text) === -1;
+}
+
+function firstLoneSurrogate(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+      else return i;
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** Throws unless `value` is a non-empty, well-formed string. */
 export function assertId(value: unknown, what: string): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new ValidationError(`${what} must be a non-empty string, got ${describe(value)}`, what);
   }
+  assertWellFormed(value, what);
 }
 
-/** Throws unless `value` is a string (empty allowed). */
+/** Throws unless `value` is a well-formed string (empty allowed). */
 export function assertString(value: unknown, what: string): asserts value is string {
   if (typeof value !== 'string') throw new ValidationError(`${what} must be a string, got ${describe(value)}`, what);
+  assertWellFormed(value, what);
 }
 
 /** Throws unless `value` is a whole number in [min, max]. */

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, openStore, type Store } from '../../src/index.js';
 import { uniqueName } from '../support/backends.js';
+import { autoStorage, durableStorages, hasOpfsWorkers } from '../support/engine.js';
 
 // Real worker, real storage: a new openStore starts a new worker that reopens the files.
-describe.each(['opfs', 'idb'] as const)('durability on %s', (storage) => {
+describe.each(durableStorages)('durability on %s', (storage) => {
   const open: Store[] = [];
   const reopen = async (name: string) => {
     const store = await openStore({ name, storage });
@@ -20,10 +21,10 @@ describe.each(['opfs', 'idb'] as const)('durability on %s', (storage) => {
     expect(store.role).toBe('leader');
   });
 
-  it('picks OPFS under storage "auto"', async () => {
+  it(`picks ${autoStorage} under storage "auto"`, async () => {
     const store = await openStore({ name: uniqueName('auto') });
     open.push(store);
-    expect(store.storage).toBe('opfs');
+    expect(store.storage).toBe(autoStorage);
   });
 
   it('keeps outputs, globals and records across close and reopen in a new worker', async () => {
@@ -95,15 +96,18 @@ describe.each(['opfs', 'idb'] as const)('durability on %s', (storage) => {
   });
 });
 
-describe('journal on OPFS', () => {
-  it('runs WAL with synchronous FULL and exclusive locking', async () => {
-    const store = await openStore({ name: uniqueName('wal'), storage: 'opfs' });
-    try {
-      expect(await store.inspect('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
-      expect(await store.inspect('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
-      expect(await store.inspect('PRAGMA locking_mode')).toEqual([{ locking_mode: 'exclusive' }]);
-    } finally {
-      await store.close();
-    }
+// WebKitGTK has no OPFS workers: its IndexedDB images are whole-database saves, no journal.
+if (hasOpfsWorkers) {
+  describe('journal on OPFS', () => {
+    it('runs WAL with synchronous FULL and exclusive locking', async () => {
+      const store = await openStore({ name: uniqueName('wal'), storage: 'opfs' });
+      try {
+        expect(await store.inspect('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+        expect(await store.inspect('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
+        expect(await store.inspect('PRAGMA locking_mode')).toEqual([{ locking_mode: 'exclusive' }]);
+      } finally {
+        await store.close();
+      }
+    });
   });
-});
+}

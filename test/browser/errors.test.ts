@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from '../../src/index.js';
 import { uniqueName } from '../support/backends.js';
+import { autoStorage } from '../support/engine.js';
 
 const worker = new Worker(new URL('./error-codec.worker.ts', import.meta.url), { type: 'module' });
 const remote = wrap<{ throwError(code: string): Promise<Outcome> }>(worker);
@@ -62,7 +63,7 @@ describe('errors crossing a real worker boundary', () => {
   });
 
   it('errors raised by the engine in the store worker arrive as their classes', async () => {
-    const store = await openStore({ name: uniqueName('errs'), storage: 'opfs' });
+    const store = await openStore({ name: uniqueName('errs'), storage: autoStorage });
     try {
       await store.outputs.put('r', 'n', 1);
       const dup = await store.outputs.put('r', 'n', 2).catch((e: unknown) => e);
@@ -80,7 +81,7 @@ describe('errors crossing a real worker boundary', () => {
 
   it("leaves comlink's global handlers alone: an app's own comlink worker gets comlink's plain errors", async () => {
     const builtin = transferHandlers.get('throw');
-    const store = await openStore({ name: uniqueName('errs-app'), storage: 'opfs' });
+    const store = await openStore({ name: uniqueName('errs-app'), storage: autoStorage });
     const appWorker = new Worker(new URL('./app-comlink.worker.ts', import.meta.url), { type: 'module' });
     try {
       const app = wrap<{ fail(): void; double(n: number): number }>(appWorker);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Frame, FrameInput, Store } from '../../src/index.js';
 import { nextChange, Stores, uniqueName } from '../support/backends.js';
+import { durableStorages } from '../support/engine.js';
 
 /**
  * Watches `store`'s engine calls (a counter, not a stand-in); the returned
@@ -16,7 +17,7 @@ function watchFirstTail(store: Store): () => Promise<void> {
 }
 
 // Two store instances of one database in one page: A leads (owns the worker), B forwards its calls to A.
-describe.each(['opfs', 'idb'] as const)('streams across store instances (%s)', (storage) => {
+describe.each(durableStorages)('streams across store instances (%s)', (storage) => {
   const stores = new Stores({ label: storage, storage, durable: true, options: { storage } });
   afterEach(() => {
     vi.restoreAllMocks();

@@ -2,13 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AmbiguousIdError, NotFoundError, openStore, ValidationError, type Change, type Store } from '../../src/index.js';
 import { uniqueName } from '../support/backends.js';
 import { sharedFirstChar, todos } from '../support/tables-fixtures.js';
+import { autoStorage } from '../support/engine.js';
 
 // A table used through a leader and a follower of one database in one page.
 describe('tables through two stores of one database', () => {
   const open: Store[] = [];
   const pair = async () => {
     const name = uniqueName('tables-pair');
-    for (let i = 0; i < 2; i++) open.push(await openStore({ name, storage: 'opfs' }));
+    for (let i = 0; i < 2; i++) open.push(await openStore({ name, storage: autoStorage }));
     const [leader, follower] = open.slice(-2) as [Store, Store];
     expect([leader.role, follower.role]).toEqual(['leader', 'follower']);
     return { leader, follower };

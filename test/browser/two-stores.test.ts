@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, NotFoundError, openStore, StorageError, type Store } from '../../src/index.js';
 import { uniqueName } from '../support/backends.js';
+import { autoStorage } from '../support/engine.js';
 
 // Two store instances of one database in one page: the first owns the files
 // (leader), the second forwards its calls to it (follower).
 describe('two stores of one database', () => {
   const open: Store[] = [];
   const openOne = async (name: string) => {
-    const store = await openStore({ name, storage: 'opfs' });
+    const store = await openStore({ name, storage: autoStorage });
     open.push(store);
     return store;
   };
@@ -21,7 +22,7 @@ describe('two stores of one database', () => {
     const b = await openOne(name);
     expect(a.role).toBe('leader');
     expect(b.role).toBe('follower');
-    expect(b.storage).toBe('opfs');
+    expect(b.storage).toBe(autoStorage);
     await a.outputs.put('r', 'n', 'from a');
     expect(await b.outputs.get('r', 'n')).toBe('from a');
     await b.globals.put('g', 'from b');
@@ -44,12 +45,13 @@ describe('two stores of one database', () => {
   it('refuses a second instance that asks for other storage than the leader uses', async () => {
     const name = uniqueName('mismatch');
     await openOne(name);
-    const other = openStore({ name, storage: 'idb' });
+    const asked = autoStorage === 'opfs' ? 'idb' : 'opfs';
+    const other = openStore({ name, storage: asked });
     await expect(other).rejects.toBeInstanceOf(StorageError);
-    await expect(other).rejects.toThrow(/storage "opfs", not "idb"/);
+    await expect(other).rejects.toThrow(`storage "${autoStorage}", not "${asked}"`);
     const auto = await openStore({ name });
     open.push(auto);
-    expect(auto.storage).toBe('opfs');
+    expect(auto.storage).toBe(autoStorage);
   });
 
   it('onChange fires in the other instance after a commit', async () => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright';
-import { build, createServer, preview, type ViteDevServer } from 'vite';
+import { build, createServer, preview, type Plugin, type ViteDevServer } from 'vite';
 // @ts-expect-error plain ESM helper shared with the test scripts
-import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+import { chromiumArgs, chromiumPath } from '../../scripts/browsers.mjs';
 
 const demoRoot = fileURLToPath(new URL('../../demo', import.meta.url));
 const configFile = join(demoRoot, 'vite.config.ts');
@@ -95,10 +95,12 @@ export function uniqueDb(label: string): string {
 
 /**
  * Serves test/e2e/pages (the small test pages) with Vite's dev server; it
- * sends no COOP/COEP headers. `entries` are the pages to pre-bundle for.
+ * sends no COOP/COEP headers. `entries` are the pages to pre-bundle for;
+ * `plugins` may add endpoints the pages talk to.
  */
-export async function servePages(cacheDir: string, entries?: string[]): Promise<ViteDevServer> {
+export async function servePages(cacheDir: string, entries?: string[], plugins: Plugin[] = []): Promise<ViteDevServer> {
   const server = await createServer({
+    plugins,
     root: fileURLToPath(new URL('./pages', import.meta.url)),
     configFile: false,
     cacheDir,

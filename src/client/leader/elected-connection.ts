@@ -239,6 +239,15 @@ export class ElectedConnection implements Connection {
   }
 
   #forward(call: ForwardedCall): void {
+    try {
+      this.#send(call);
+    } catch (err) {
+      // postMessage refused it (it cannot be cloned): this call fails alone, and never again.
+      this.#forwarded.reject(call.id, err);
+    }
+  }
+
+  #send(call: ForwardedCall): void {
     const handle = this.#handle;
     if (this.#role === 'leader' && handle) {
       call.sent = true;

@@ -38,7 +38,12 @@ export class ForwardedCalls {
       const id = this.#nextId++;
       const entry: Entry = { id, calls, sent: false, resolve, reject, timer: this.#timer(id) };
       this.#entries.set(id, entry);
-      send(entry);
+      try {
+        send(entry);
+      } catch (err) {
+        // Refused before it left (postMessage could not clone it): it must not linger and be re-sent.
+        this.reject(id, err);
+      }
     });
   }
 

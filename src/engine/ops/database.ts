@@ -1,6 +1,7 @@
 import { readOp } from './read-op.js';
 import { ValidationError } from '../../shared/errors.js';
 import type { Db } from '../db.js';
+import { hasSeveralStatements } from '../sql-text.js';
 
 // Pragmas that only report; those in the first list also set a value when given one.
 const REPORTING_PRAGMAS = new Set(['journal_mode', 'synchronous', 'locking_mode', 'user_version', 'page_size', 'foreign_keys']);
@@ -26,7 +27,7 @@ function assertReadOnly(sql: unknown): asserts sql is string {
   const refuse = (why: string) =>
     new ValidationError(`inspect() runs one read-only statement (SELECT, EXPLAIN or a reporting PRAGMA); ${why}`, 'sql');
   if (typeof sql !== 'string') throw refuse('got no SQL text');
-  if (/;\s*\S/.test(sql)) throw refuse('got more than one statement');
+  if (hasSeveralStatements(sql)) throw refuse('got more than one statement');
   if (/^\s*(SELECT|EXPLAIN)\b/i.test(sql)) return;
   const pragma = /^\s*PRAGMA\s+(?:main\.)?([A-Za-z_]+)\s*(.*?)\s*;?\s*$/is.exec(sql);
   if (!pragma) throw refuse('this is not one');

@@ -3,7 +3,7 @@ import type { OpenRequest } from '../../shared/protocol.js';
 import { hasIndexedDb, openIdb } from './idb.js';
 import { openMemory } from './memory.js';
 import type { OpenedDb } from './opened-db.js';
-import { hasOpfs, openOpfs } from './opfs.js';
+import { hasOpfs, OpfsRefusedError, openOpfs } from './opfs.js';
 
 /** Opens server storage (a file, a Durable Object); given to the host by the server entries only. */
 export type ServerStorage = (req: OpenRequest) => Promise<OpenedDb>;
@@ -33,11 +33,23 @@ export async function openStorage(req: OpenRequest, server?: ServerStorage): Pro
     return { db: await openIdb(req.name) };
   }
   if (req.storage === 'memory') return { db: await openMemory() };
-  if (hasOpfs()) return { db: await openOpfs(req.name) };
+  let refused: OpfsRefusedError | undefined;
+  if (hasOpfs()) {
+    try {
+      return { db: await openOpfs(req.name) };
+    } catch (err) {
+      // Present but refused (a private window, a WebKit build without access handles): fall back, and say why.
+      if (!(err instanceof OpfsRefusedError)) throw err;
+      refused = err;
+    }
+  }
   if (hasIndexedDb()) {
+    const why = refused
+      ? `the browser refuses OPFS here (${refused.reason}; in a private window it keeps no files, and clears IndexedDB when the window closes)`
+      : 'OPFS is not available here';
     return {
       db: await openIdb(req.name),
-      warning: `flowstore: OPFS is not available here, so database "${req.name}" is kept as IndexedDB snapshots (slower writes).`,
+      warning: `flowstore: ${why}, so database "${req.name}" is kept as IndexedDB snapshots (slower writes).`,
     };
   }
   return {

@@ -33,6 +33,8 @@ export async function openOpfs(name: string): Promise<OpenedDb> {
   } catch (err) {
     // Setting up the pool writes its files' headers, which a full quota refuses.
     if ((err as Error | null)?.name === 'QuotaExceededError') throw toStoreError(err);
+    const refusal = refusalOf(err);
+    if (refusal) throw new OpfsRefusedError(name, refusal, err);
     throw new StorageError(
       `Could not open database "${name}" on OPFS: another worker still holds its files (${(err as Error).message}). Close the other store or tab, or wait for it to hand over.`,
       // SQLITE_BUSY marks the one failure that waiting can cure.
@@ -70,6 +72,29 @@ function configure(db: Database): void {
       `SQLite refused WAL mode on OPFS (journal_mode is ${String(mode)}), so commits could not be made durable; please report this with your browser version.`,
     );
   }
+}
+
+/**
+ * OPFS exists but the browser will not let this page use it: Firefox's
+ * private windows refuse getDirectory() (SecurityError), and WebKit builds
+ * without sync access handles refuse createSyncAccessHandle() (NotSupportedError).
+ * Waiting does not help, unlike files another worker still holds.
+ */
+export class OpfsRefusedError extends StorageError {
+  readonly reason: string;
+  constructor(name: string, reason: string, cause: unknown) {
+    super(`Could not open database "${name}" on OPFS: the browser refuses it here (${reason}). Use storage "auto" or "idb".`, { cause });
+    this.reason = reason;
+  }
+}
+
+function refusalOf(err: unknown): string | undefined {
+  const name = (err as { name?: unknown } | null)?.name;
+  const message = String((err as { message?: unknown } | null)?.message ?? err);
+  for (const kind of ['SecurityError', 'NotSupportedError', 'NotAllowedError']) {
+    if (name === kind || message.includes(kind)) return `${kind}: ${message}`;
+  }
+  return undefined;
 }
 
 /** A VFS- and directory-safe name for a database name of any characters. */
