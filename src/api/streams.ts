@@ -216,7 +216,8 @@ function attemptOf(opts: StreamAttemptOptions | undefined): number {
   if (!isPlainObject(opts)) throw new ValidationError(`options must be an object, got ${describe(opts)}`, 'opts');
   const attempt = opts.attempt ?? 0;
   assertInt(attempt, 'attempt');
-  return attempt;
+  // -0 would come back in the appended frame as -0, and from every read as 0.
+  return attempt + 0;
 }
 
 function afterOf(after: unknown): number {

@@ -92,7 +92,8 @@ export function isPlainArray(value: unknown[]): boolean {
 function copyBytes(bytes: Uint8Array): Uint8Array {
   try {
     if (isDetached(bytes.buffer)) throw new TypeError('detached');
-    return bytes.slice();
+    // Uint8Array's own slice: Node's Buffer#slice would return a view on the same memory.
+    return Uint8Array.prototype.slice.call(bytes);
   } catch {
     throw new ValidationError('the bytes are gone: their ArrayBuffer was transferred or detached before the call', 'frame.data');
   }

@@ -118,6 +118,12 @@ export function assertInt(value: unknown, what: string, min = 0, max = Number.MA
 /** A short, safe description of a value for error messages. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'symbol') return value.toString();
   if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
+  try {
+    return Array.isArray(value) ? 'an array' : 'an object';
+  } catch {
+    // A revoked Proxy throws even on Array.isArray: the message must not.
+    return 'an unreadable object (a revoked Proxy?)';
+  }
 }

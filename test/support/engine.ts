@@ -1,4 +1,3 @@
-
 /** The browser engine this test runs in, or 'node'. */
 export const engine: 'chromium' | 'firefox' | 'webkit' | 'node' =
   typeof navigator === 'undefined' || typeof window === 'undefined'

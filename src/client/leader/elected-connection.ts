@@ -268,6 +268,8 @@ export class ElectedConnection implements Connection {
   }
 
   #onMessage(msg: RpcMessage): void {
+    // Any page of the origin can post on this channel: ignore what is not one of ours.
+    if (typeof msg !== 'object' || msg === null) return;
     switch (msg.type) {
       case 'who-leads':
         if (this.#role === 'leader' && this.#leaderId && this.#storage) {

@@ -15,7 +15,7 @@ import {
 } from '../../shared/table-schema.js';
 import { assertOpList, checkBatchOp, checkUpdateMode } from '../../shared/table-ops.js';
 import type { JsonObject } from '../../shared/types.js';
-import { describe } from '../../shared/validate.js';
+import { assertId, describe } from '../../shared/validate.js';
 import { countSql, listSql, rowsTable, tableDdl } from '../table-sql.js';
 import type { SqlRow, Db } from '../db.js';
 
@@ -129,8 +129,7 @@ function readAlias(r: SqlRow): Alias {
 }
 
 function assertAliasName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.length === 0)
-    throw new ValidationError(`an alias name must be a non-empty string, got ${describe(name)}`, 'alias');
+  assertId(name, 'alias');
 }
 
 function getAlias(db: Db, t: Ctx, alias: unknown): Alias {
