@@ -1,6 +1,5 @@
 import type { Database, PreparedStatement, SqlValue, Sqlite3Static } from '@sqlite.org/sqlite-wasm';
-import type { ChangeNotice } from '../shared/change-notice.js';
-import type { StoredFrame } from '../shared/stream-frame.js';
+import type { ChangeNotice, NoticeExtras } from '../shared/change-notice.js';
 import type { ChangeModule } from '../shared/types.js';
 import { StatementRunner, type SqlRow } from './statement.js';
 
@@ -80,10 +79,10 @@ export class Db {
     return this.#db.exec(sql, { rowMode: 'object', returnValue: 'resultRows' }) as SqlRow[];
   }
 
-  /** Records that `key` of `module` changed; a notice goes out after commit. */
-  changed(module: ChangeModule, key: string, seq?: number, frame?: StoredFrame): void {
+  /** Records that `key` of `module` changed; a notice goes out after commit, with `extras` (see NoticeExtras). */
+  changed(module: ChangeModule, key: string, seq?: number, extras?: NoticeExtras): void {
     const change: Omit<ChangeNotice, 'version'> = seq === undefined ? { module, key } : { module, key, seq };
-    if (frame) change.frame = frame;
+    if (extras) Object.assign(change, extras);
     this.#changes.push(change);
   }
 
