@@ -7,6 +7,8 @@ export { Records } from './api/records.js';
 export { Streams } from './api/streams.js';
 export { Table } from './api/table.js';
 export { TableAliases } from './api/table-aliases.js';
+export { LiveQuery } from './api/live/live-query.js';
+export type { LiveObserver, LiveValue } from './api/live/live-query.js';
 export type { BatchOp, FieldSpec, FieldType, Patch, Row, TableSchema, UpdateMode } from './shared/table-schema.js';
 export type { Alias, AliasDefinition } from './shared/table-alias.js';
 export type { Condition, ListQuery, Operators, Param, Where } from './shared/table-query.js';

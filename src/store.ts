@@ -8,13 +8,15 @@ import { Outputs } from './api/outputs.js';
 import { Records } from './api/records.js';
 import { Streams } from './api/streams.js';
 import type { TableSchema } from './shared/table-schema.js';
-import { openTable, type Table } from './api/table.js';
+import { openSchema, Table } from './api/table.js';
 import type { ModuleContext } from './api/module-context.js';
 import type { ServerStorage } from './engine/storage/open-storage.js';
+import { LiveQuery } from './api/live/live-query.js';
 import type { Change, DurableObjectStorageLike, FileDriverName, JsonObject, StorageKind } from './shared/types.js';
 import { assertDatabaseName } from './shared/database-name.js';
 import { plain } from './shared/snapshot.js';
 import { assertInt, describe } from './shared/validate.js';
+import { publicChange } from './shared/change-notice.js';
 
 /** The longest delay a timer takes (2^31 - 1 ms); a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -172,6 +174,14 @@ function serverRuntime(): string | undefined {
   return undefined;
 }
 
+/** How a live query's run sees its store: the real store, with its reads tracked. */
+type StoreView = {
+  root: Store;
+  ctx: ModuleContext;
+  /** Tables this live query opened, by name and schema: a re-run must not open them again. */
+  tables: Map<string, Promise<TableSchema>>;
+};
+
 /** A durable store: outputs, globals, records, tables and streams over one SQLite database. */
 export class Store {
   readonly name: string;
@@ -185,17 +195,32 @@ export class Store {
   readonly streams: Streams;
   readonly #conn: Connection;
   readonly #batcher: Batcher;
+  /** Carries live queries' reads only, so each answer saw exactly one committed version. */
+  readonly #reads: Batcher;
+  /** What the modules call through: the batcher, or in a live query's view, its read tracker. */
   readonly #ctx: ModuleContext;
+  /** The store's own context (opening tables, new live queries). */
+  readonly #root: ModuleContext;
+  readonly #view: StoreView | undefined;
   readonly #feed: ChangeFeed;
   #closing: Promise<void> | undefined;
 
   /** @internal use {@link openStore} */
-  constructor(name: string, conn: Connection, feed: ChangeFeed) {
+  constructor(name: string, conn: Connection, feed: ChangeFeed, view?: StoreView) {
     this.name = name;
     this.#conn = conn;
-    this.#batcher = new Batcher((calls) => conn.send(calls));
     this.#feed = feed;
-    this.#ctx = { batcher: this.#batcher, feed };
+    if (view) {
+      this.#batcher = view.root.#batcher;
+      this.#reads = view.root.#reads;
+      this.#root = view.root.#root;
+      this.#ctx = view.ctx;
+      this.#view = view;
+    } else {
+      this.#batcher = new Batcher((calls) => conn.send(calls));
+      this.#reads = new Batcher((calls) => conn.send(calls));
+      this.#ctx = this.#root = { batcher: this.#batcher, feed, reads: this.#reads };
+    }
     this.outputs = new Outputs(this.#ctx);
     this.globals = new Globals(this.#ctx);
     this.records = new Records(this.#ctx);
@@ -206,8 +231,32 @@ export class Store {
    * Opens (creating if needed) the table `name`, whose rows are checked against `schema`.
    * @throws ValidationError if the name or the schema is not valid.
    */
-  table<T extends JsonObject = JsonObject>(name: string, schema: TableSchema): Promise<Table<T>> {
-    return openTable<T>(this.#ctx, name, schema);
+  async table<T extends JsonObject = JsonObject>(name: string, schema: TableSchema): Promise<Table<T>> {
+    const view = this.#view;
+    if (!view) return new Table<T>(this.#ctx, name, await openSchema(this.#root, name, schema));
+    const key = `${name}\u0000${JSON.stringify(schema)}`;
+    let opened = view.tables.get(key);
+    if (!opened) {
+      opened = openSchema(this.#root, name, schema);
+      view.tables.set(key, opened);
+      // A failed open is tried again by the next run.
+      opened.catch(() => view.tables.delete(key));
+    }
+    return new Table<T>(this.#ctx, name, await opened);
+  }
+
+  /**
+   * Runs `query` now and again after every committed change, from any tab or
+   * worker, that could change its result; see {@link LiveQuery}. `query`
+   * gets a view of this store whose reads are tracked: it re-runs only when
+   * a change touches what it read (the table, the key, the run, the stream
+   * attempt). It must only read: a write in it rejects with ValidationError.
+   */
+  live<T>(query: (store: Store) => Promise<T>): LiveQuery<T> {
+    if (typeof query !== 'function') throw new ValidationError(`live() takes a query function, got ${describe(query)}`, 'query');
+    const root = this.#view?.root ?? this;
+    const tables = new Map<string, Promise<TableSchema>>();
+    return new LiveQuery(this.#root, (ctx) => query(new Store(this.name, this.#conn, this.#feed, { root, ctx, tables })));
   }
 
   /** The storage really in use. */
@@ -232,13 +281,13 @@ export class Store {
    */
   onChange(listener: (change: Change) => void): () => void {
     assertListener(listener);
-    // A carried stream frame is for waiting readers; listeners get the notice as documented.
-    return this.#feed.subscribe(({ frame: _, ...change }) => listener(change));
+    // What a notice carries is for waiting readers and live queries; listeners get the Change as documented.
+    return this.#feed.subscribe((notice) => listener(publicChange(notice)));
   }
 
   /** A consistent SQLite image of the whole database (a valid .sqlite3 file). */
   async export(): Promise<Uint8Array> {
-    return this.#batcher.call('db.export');
+    return this.#ctx.batcher.call('db.export');
   }
 
   /**
@@ -246,7 +295,7 @@ export class Store {
    * diagnostics (integrity_check, query plans).
    */
   async inspect(sql: string): Promise<Record<string, unknown>[]> {
-    return this.#batcher.call('db.inspect', sql);
+    return this.#ctx.batcher.call('db.inspect', sql);
   }
 
   /**
@@ -254,9 +303,12 @@ export class Store {
    * instance led, hands it to another tab). Later calls reject with ClosedError.
    */
   close(): Promise<void> {
+    if (this.#view) return Promise.reject(viewCannot('close'));
     this.#closing ??= (async () => {
       this.#batcher.close();
-      await this.#batcher.drain();
+      this.#reads.close();
+      await Promise.all([this.#batcher.drain(), this.#reads.drain()]);
+      // Ends every live query of this store.
       this.#feed.close();
       await this.#conn.close();
     })();
@@ -268,8 +320,10 @@ export class Store {
    * with no clean close, so the next open must recover from what is on disk.
    */
   async simulateCrash(): Promise<void> {
+    if (this.#view) throw viewCannot('crash');
     this.#closing ??= (async () => {
       this.#batcher.close();
+      this.#reads.close();
       this.#feed.close();
       await this.#conn.crash();
     })();
@@ -281,10 +335,19 @@ export class Store {
     return this.#batcher;
   }
 
+  /** @internal Tests only: the batcher of live queries' reads, to count them. */
+  get reads(): Batcher {
+    return this.#reads;
+  }
+
   /** @internal Tests only: this instance's change notices, to cut them off. */
   get feed(): ChangeFeed {
     return this.#feed;
   }
+}
+
+function viewCannot(what: string): ValidationError {
+  return new ValidationError(`a live query's store cannot ${what} the store; do that with the store itself, outside the query`, 'query');
 }
 
 function assertListener(listener: unknown): void {

@@ -1,13 +1,17 @@
-import type { Batcher } from '../client/batcher.js';
+import type { Caller } from '../client/batcher.js';
 import type { ModuleContext } from './module-context.js';
+import { LiveQuery } from './live/live-query.js';
+import { assertId } from '../shared/validate.js';
 import type { Json } from '../shared/types.js';
 
 /** Write-once values keyed by (run, node). */
 export class Outputs {
-  readonly #batcher: Batcher;
+  readonly #batcher: Caller;
+  readonly #ctx: ModuleContext;
 
   /** @internal use store.outputs */
   constructor(ctx: ModuleContext) {
+    this.#ctx = ctx;
     this.#batcher = ctx.batcher;
   }
 
@@ -28,5 +32,20 @@ export class Outputs {
   /** The node ids that have an output in `runId`, in write order. */
   async keys(runId: string): Promise<string[]> {
     return this.#batcher.call('outputs.keys', runId);
+  }
+
+  /** Every output of `runId` with its value, in write order, in one read. */
+  async entries(runId: string): Promise<{ nodeId: string; value: Json }[]> {
+    return this.#batcher.call('outputs.entries', runId);
+  }
+
+  /**
+   * The outputs of `runId` as `{ nodeId, value }`, in write order, kept
+   * current (see LiveQuery): it runs again only when an output of this run is written.
+   * @throws ValidationError at once for an empty run id.
+   */
+  live(runId: string): LiveQuery<{ nodeId: string; value: Json }[]> {
+    assertId(runId, 'runId');
+    return new LiveQuery(this.#ctx, (ctx) => new Outputs(ctx).entries(runId));
   }
 }

@@ -1,4 +1,4 @@
-import type { Batcher } from '../client/batcher.js';
+import type { Caller } from '../client/batcher.js';
 import type { ModuleContext } from './module-context.js';
 import { plain } from '../shared/snapshot.js';
 import { ValidationError } from '../shared/errors.js';
@@ -7,7 +7,7 @@ import type { RecordEntry, RecordInput } from '../shared/types.js';
 
 /** Append-only, immutable records with lineage (task, attempt, producer, parents). */
 export class Records {
-  readonly #batcher: Batcher;
+  readonly #batcher: Caller;
 
   /** @internal use store.records */
   constructor(ctx: ModuleContext) {

@@ -4,6 +4,7 @@ import { plain } from '../shared/snapshot.js';
 import { ValidationError } from '../shared/errors.js';
 import { isPlainObject } from '../shared/json-object.js';
 import { NoticeWaiter } from './notice-waiter.js';
+import { LiveQuery } from './live/live-query.js';
 import { framesAfter, toFrame } from '../shared/stream-frame.js';
 import type { ModuleContext } from './module-context.js';
 import type {
@@ -165,6 +166,18 @@ export class Streams {
     opts = plain(opts);
     assertId(stream, 'stream');
     return this.#ctx.batcher.call('streams.summary', stream, attemptOf(opts));
+  }
+
+  /**
+   * The summary of (stream, attempt), kept current (see LiveQuery): it runs
+   * again only when a summary frame (or a frame too large to be carried in
+   * its notice) is appended to that attempt.
+   * @throws ValidationError at once for an empty stream name or a bad attempt.
+   */
+  liveSummary(stream: string, opts: StreamAttemptOptions = {}): LiveQuery<StreamSummary | undefined> {
+    assertId(stream, 'stream');
+    const attempt = attemptOf(opts);
+    return new LiveQuery(this.#ctx, (ctx) => new Streams(ctx).summary(stream, { attempt }));
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { ModuleContext } from './module-context.js';
 import { TableAliases } from './table-aliases.js';
+import { LiveQuery } from './live/live-query.js';
 import { normalizeQuery, normalizeWhere, type ListQuery, type Where } from '../shared/table-query.js';
 import {
   assertTableName,
@@ -17,6 +18,7 @@ import { plain } from '../shared/snapshot.js';
 import { assertOpList, checkBatchOp, updateModeOf } from '../shared/table-ops.js';
 import type { JsonObject } from '../shared/types.js';
 import { assertId } from '../shared/validate.js';
+import { snapshotArgs } from '../shared/snapshot.js';
 
 /**
  * Schema-checked rows of one named table. Every method that takes an id also
@@ -111,6 +113,18 @@ export class Table<T extends JsonObject = JsonObject> {
   }
 
   /**
+   * `list(query)`, kept current (see LiveQuery): it runs again only after a
+   * committed write to this table's rows, from any tab.
+   * @throws ValidationError at once for a query that list() would refuse.
+   */
+  live(query?: ListQuery<T>): LiveQuery<Row<T>[]> {
+    normalizeQuery(this.#schema, query);
+    // Taken now: a query object changed later must not change what later runs ask.
+    const [q] = snapshotArgs([query]) as [ListQuery<T> | undefined];
+    return new LiveQuery(this.#ctx, (ctx) => new Table<T>(ctx, this.name, this.#schema).list(q));
+  }
+
+  /**
    * Applies creates, updates and deletes in order, atomically: if any fails,
    * none is applied and the error (ValidationError, NotFoundError or
    * AmbiguousIdError) carries the failing operation's `index`. Resolves with
@@ -139,14 +153,14 @@ function checkChange(schema: TableSchema, patch: unknown, mode: UpdateMode): voi
 }
 
 /**
- * Opens table `name`: checks the name and schema, creates the
- * table and the schema's indexes if missing.
+ * Opens table `name`: checks the name and schema, creates the table and the
+ * schema's indexes if missing; resolves with the checked schema.
  * @throws ValidationError for a name that is not a plain identifier or a malformed schema.
  */
-export async function openTable<T extends JsonObject>(ctx: ModuleContext, name: string, schema: TableSchema): Promise<Table<T>> {
+export async function openSchema(ctx: ModuleContext, name: string, schema: TableSchema): Promise<TableSchema> {
   schema = plain(schema);
   assertTableName(name);
   const clean = checkSchema(schema);
   await ctx.batcher.call('tables.open', name, clean);
-  return new Table<T>(ctx, name, clean);
+  return clean;
 }

@@ -3,7 +3,15 @@ import { ClosedError, decodeError, StorageError, StoreError, ValidationError } f
 import { snapshotArgs } from '../shared/snapshot.js';
 import type { BatchAnswer, Call, OpArgs, OpName, OpResult } from '../shared/protocol.js';
 
-type Pending = { call: Call; resolve: (value: unknown) => void; reject: (err: unknown) => void };
+type Pending = { call: Call; resolve: (value: unknown, version: number) => void; reject: (err: unknown) => void };
+
+/** A call's result with the engine's committed version when its batch ran. */
+export type Versioned<T> = { value: T; version: number };
+
+/** What public modules send their calls through: a Batcher, or a live query's tracking view of one. */
+export interface Caller {
+  call<K extends OpName>(op: K, ...args: OpArgs<K>): Promise<OpResult<K>>;
+}
 
 /**
  * Sends calls to the engine in batches: calls made in the same tick, and calls
@@ -28,6 +36,23 @@ export class Batcher {
    * Arguments the engine would refuse reject this call alone, before it joins a batch.
    */
   call<K extends OpName>(op: K, ...args: OpArgs<K>): Promise<OpResult<K>> {
+    return this.#enqueue(op, args, (resolve) => (value) => resolve(value as OpResult<K>));
+  }
+
+  /**
+   * Like {@link call}, with the engine's committed version when the batch
+   * ran. Only a batch of reads saw exactly that version: live queries send
+   * their reads through a batcher of their own, which never carries writes.
+   */
+  callAt<K extends OpName>(op: K, ...args: OpArgs<K>): Promise<Versioned<OpResult<K>>> {
+    return this.#enqueue(op, args, (resolve) => (value, version) => resolve({ value: value as OpResult<K>, version }));
+  }
+
+  #enqueue<R>(
+    op: OpName,
+    args: unknown[],
+    settle: (resolve: (result: R) => void) => (value: unknown, version: number) => void,
+  ): Promise<R> {
     if (this.#closed) return Promise.reject(new ClosedError());
     let call: Call;
     try {
@@ -38,8 +63,8 @@ export class Batcher {
         err instanceof StoreError ? err : new ValidationError(`this call's arguments could not be checked (${String(err)})`, 'args'),
       );
     }
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ call, resolve: resolve as (v: unknown) => void, reject });
+    return new Promise<R>((resolve, reject) => {
+      this.#queue.push({ call, resolve: settle(resolve), reject });
       this.#schedule();
     });
   }
@@ -96,7 +121,7 @@ export class Batcher {
     batch.forEach((p, i) => {
       const outcome = reply.outcomes[i];
       if (!outcome) p.reject(new StorageError('The engine returned no result for this call.'));
-      else if (outcome.ok) p.resolve(outcome.value);
+      else if (outcome.ok) p.resolve(outcome.value, reply.version ?? 0);
       else p.reject(decodeError(outcome.error));
     });
   }

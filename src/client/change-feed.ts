@@ -12,6 +12,8 @@ type Listener = (change: ChangeNotice) => void;
 export class ChangeFeed {
   readonly #channel: BroadcastChannel | undefined;
   readonly #listeners = new Set<Listener>();
+  readonly #closeListeners = new Set<() => void>();
+  #closed = false;
 
   constructor(dbName: string, broadcast = true) {
     if (!broadcast) return;
@@ -44,8 +46,33 @@ export class ChangeFeed {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Calls `listener` once when the feed closes (its store closed); returns the unsubscribe function. */
+  onClose(listener: () => void): () => void {
+    if (this.#closed) {
+      queueMicrotask(listener);
+      return () => {};
+    }
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
+  }
+
+  /** Whether the feed was closed: no notice comes any more. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** @internal Tests only: how many listeners (change and close) are registered, to prove none leak. */
+  get listenerCount(): number {
+    return this.#listeners.size + this.#closeListeners.size;
+  }
+
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#listeners.clear();
     this.#channel?.close();
+    const closing = [...this.#closeListeners];
+    this.#closeListeners.clear();
+    for (const listener of closing) listener();
   }
 }

@@ -1,5 +1,4 @@
-import type { ChangeNotice } from '../shared/change-notice.js';
-import type { StoredFrame } from '../shared/stream-frame.js';
+import type { ChangeNotice, NoticeExtras } from '../shared/change-notice.js';
 import type { ChangeModule } from '../shared/types.js';
 import type { Driver, Params, SqlRow } from './storage/driver.js';
 
@@ -60,10 +59,10 @@ export class Db {
     return this.#driver.exportImage();
   }
 
-  /** Records that `key` of `module` changed; a notice goes out after commit. */
-  changed(module: ChangeModule, key: string, seq?: number, frame?: StoredFrame): void {
+  /** Records that `key` of `module` changed; a notice goes out after commit, with `extras` (see NoticeExtras). */
+  changed(module: ChangeModule, key: string, seq?: number, extras?: NoticeExtras): void {
     const change: Omit<ChangeNotice, 'version'> = seq === undefined ? { module, key } : { module, key, seq };
-    if (frame) change.frame = frame;
+    if (extras) Object.assign(change, extras);
     this.#changes.push(change);
   }
 

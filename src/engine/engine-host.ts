@@ -90,7 +90,8 @@ export function createEngineHost(options: HostOptions = {}) {
     }
     // Only writes can be refused for lack of space; a failed read stays a StorageError.
     if (writes && opened?.storage === 'opfs' && reply.outcomes.some(isIoFailure)) reply = await explainIoErrors(reply);
-    return reply;
+    // Batches run one at a time, so a batch of reads saw exactly the state of this version.
+    return { ...reply, version: engine?.version ?? 0 };
   }
 
   /**
@@ -179,9 +180,9 @@ export function createEngineHost(options: HostOptions = {}) {
 
     /** Answers one ExecRequest through `post`: the hot path, without comlink's per-call bookkeeping. */
     answer({ exec: id, calls, callKey }: ExecRequest, post: (response: ExecResponse) => void): void {
-      exec(calls, callKey, (reply) => deliverOutcomes(calls, reply.outcomes, (outcomes) => post({ exec: id, reply: { outcomes } }))).catch(
-        (err: unknown) => post({ exec: id, error: encodeError(toStoreError(err)) }),
-      );
+      exec(calls, callKey, (reply) =>
+        deliverOutcomes(calls, reply.outcomes, (outcomes) => post({ exec: id, reply: { outcomes, version: reply.version } })),
+      ).catch((err: unknown) => post({ exec: id, error: encodeError(toStoreError(err)) }));
     },
 
     /** Starts answering calls that follower stores forward over the database's RPC channel. */
@@ -195,7 +196,7 @@ export function createEngineHost(options: HostOptions = {}) {
           rpc?.postMessage({ type: 'reply', to: msg.from, id: msg.id, reply } satisfies RpcMessage);
         // Same key as the follower would use if it became leader and retried the call itself.
         exec(msg.calls, callKey(msg.from, msg.id), (reply) =>
-          deliverOutcomes(msg.calls, reply.outcomes, (outcomes) => answer({ outcomes })),
+          deliverOutcomes(msg.calls, reply.outcomes, (outcomes) => answer({ outcomes, version: reply.version })),
         ).catch((err: unknown) => answer({ error: encodeError(toStoreError(err)) }));
       };
     },

@@ -108,6 +108,11 @@ export class Engine {
     return row ? (JSON.parse(row.reply as string) as Remembered) : undefined;
   }
 
+  /** The version of the last commit: a read run now sees exactly the state it committed. */
+  get version(): number {
+    return this.#version;
+  }
+
   /** Moves whenever a statement writes; equal marks around a batch mean it wrote nothing to save. */
   writeMark(): number {
     return this.#db.writeMark();

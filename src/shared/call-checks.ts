@@ -42,6 +42,7 @@ const checks: Record<string, Check | undefined> = {
     assertId(nodeId, 'nodeId');
   },
   'outputs.keys': (runId) => assertId(runId, 'runId'),
+  'outputs.entries': (runId) => assertId(runId, 'runId'),
   'globals.put': (key, value) => {
     assertString(key, 'key');
     assertJson(value, 'value');

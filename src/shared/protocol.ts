@@ -19,11 +19,16 @@ export type Call = { op: OpName; args: unknown[] };
 /** The outcome of one call: each call keeps its own result and its own error. */
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: WireError };
 
-/** What the engine answers for a batch of calls: outcomes for the callers, notices for everyone. */
-export type BatchReply = { outcomes: Outcome[]; changes: ChangeNotice[] };
+/**
+ * What the engine answers for a batch of calls: outcomes for the callers,
+ * notices for everyone, and the engine's committed version once the batch
+ * ran. A batch of reads only saw exactly the state of that version (the
+ * engine runs one batch at a time), which is what live queries build on.
+ */
+export type BatchReply = { outcomes: Outcome[]; changes: ChangeNotice[]; version?: number };
 
 /** What a batch's callers get back: the notices travel on the change channel, not in the answer. */
-export type BatchAnswer = { outcomes: Outcome[] };
+export type BatchAnswer = { outcomes: Outcome[]; version?: number };
 
 /**
  * How a store is opened, as the engine host sees it. `path` and

@@ -122,6 +122,7 @@ describe('engine', () => {
       'db.inspect': ['PRAGMA integrity_check'],
       'outputs.get': ['r', 'n'],
       'outputs.keys': ['r'],
+      'outputs.entries': ['r'],
       'globals.get': ['g'],
       'records.get': [recordId],
       'records.latest': ['p'],

@@ -29,4 +29,11 @@ export const outputsOps = {
   'outputs.keys': readOp((db: Db, runId: string): string[] => {
     return db.all('SELECT node_id FROM outputs WHERE run_id = ? ORDER BY seq', [runId]).map((r) => r.node_id as string);
   }),
+
+  /** Every output of `runId` in write order, in one read (so a live view of a run is one consistent answer). */
+  'outputs.entries': readOp((db: Db, runId: string): { nodeId: string; value: Json }[] => {
+    return db
+      .all('SELECT node_id, value FROM outputs WHERE run_id = ? ORDER BY seq', [runId])
+      .map((r) => ({ nodeId: r.node_id as string, value: JSON.parse(r.value as string) as Json }));
+  }),
 };

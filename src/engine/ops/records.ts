@@ -20,7 +20,7 @@ export const recordsOps = {
       db.now(),
     ]);
     const seq = Number(db.get('SELECT last_insert_rowid() AS seq')!.seq);
-    db.changed('records', changeKey(input.taskId, input.attempt), seq);
+    db.changed('records', changeKey(input.taskId, input.attempt), seq, { id, producer: input.producer });
     return id;
   },
 

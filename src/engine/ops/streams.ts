@@ -52,7 +52,12 @@ export const streamsOps = {
     purgeExpired(db, at);
     // Small durable and summary frames ride along with the notice; best-effort ones may expire before a reader sees them.
     const carried = frameMode !== 'best-effort' && (typeof stored === 'string' ? stored.length : stored.byteLength) <= CARRIED_FRAME_MAX;
-    db.changed('streams', changeKey(stream, attempt), seq, carried ? { seq, kind, data: stored, mode: frameMode, at } : undefined);
+    db.changed(
+      'streams',
+      changeKey(stream, attempt),
+      seq,
+      carried ? { frame: { seq, kind, data: stored, mode: frameMode, at } } : undefined,
+    );
     return { seq, at };
   },
 

@@ -80,7 +80,7 @@ function create(db: Db, t: Ctx, data: unknown): Row {
   const now = db.now();
   const text = JSON.stringify(data);
   db.run(`INSERT INTO ${t.sql} (id, data, created_at, updated_at) VALUES (?, ?, ?, ?)`, [id, text, now, now]);
-  db.changed('table', t.name);
+  db.changed('table', t.name, undefined, { id });
   return { id, data: JSON.parse(text) as JsonObject, createdAt: now, updatedAt: now };
 }
 
@@ -95,7 +95,7 @@ function update(db: Db, t: Ctx, idOrPrefix: unknown, patch: unknown, mode: unkno
   // Strictly increasing even within one millisecond (or if the clock steps back).
   const updatedAt = Math.max(db.now(), old.updatedAt + 1);
   db.run(`UPDATE ${t.sql} SET data = ?, updated_at = ? WHERE id = ?`, [text, updatedAt, id]);
-  db.changed('table', t.name);
+  db.changed('table', t.name, undefined, { id });
   return { id, data: JSON.parse(text) as JsonObject, createdAt: old.createdAt, updatedAt };
 }
 
@@ -104,7 +104,7 @@ function remove(db: Db, t: Ctx, idOrPrefix: unknown): void {
   if (db.run(`DELETE FROM ${t.sql} WHERE id = ?`, [id]) === 0) {
     throw new NotFoundError(`Table ${t.name} has no row with id ${JSON.stringify(id)}.`);
   }
-  db.changed('table', t.name);
+  db.changed('table', t.name, undefined, { id });
 }
 
 function applyOp(db: Db, t: Ctx, op: unknown): Row | null {
@@ -224,7 +224,7 @@ export const tablesOps = {
         `Table ${name} already has an alias ${JSON.stringify(alias)}; the first definition is kept. Delete it first to redefine it.`,
       );
     }
-    db.changed('table', name);
+    db.changed('table', name, undefined, { alias });
   },
 
   'tables.aliasGet': readOp((db: Db, name: string, alias: string): Alias => {
@@ -244,7 +244,7 @@ export const tablesOps = {
     if (db.run('DELETE FROM tables_aliases WHERE tbl = ? AND name = ?', [t.name, alias]) === 0) {
       throw new NotFoundError(`Table ${name} has no alias ${JSON.stringify(alias)}.`);
     }
-    db.changed('table', name);
+    db.changed('table', name, undefined, { alias });
   },
 
   /** Lists with an alias's filter, its placeholders bound from `params`; `opts.limit` overrides the alias's. */

@@ -1,0 +1,61 @@
+import type { Batcher, Caller } from '../../client/batcher.js';
+import type { ChangeNotice } from '../../shared/change-notice.js';
+import type { OpArgs, OpName, OpResult } from '../../shared/protocol.js';
+import { dependencyOf, type Dependency } from './read-deps.js';
+
+/** A globals value as the newest notice of its key carried it (valueJson absent: too large, read it). */
+export type CarriedValue = { valueJson?: string; version: number };
+
+/**
+ * What one run of a live query sends its calls through: it notes what each
+ * read depends on (before the read leaves, so a notice that arrives after
+ * it is matched) and the committed version each answer saw. Reads go
+ * through the store's read-only batcher, so every answer saw one version.
+ */
+export class ReadTracker implements Caller {
+  readonly #reads: Batcher;
+  readonly #carried: ReadonlyMap<string, CarriedValue>;
+  readonly #deps: Dependency[] = [];
+  /** Every version an answer of this run saw; more than one means the run may be torn. */
+  readonly versions = new Set<number>();
+  /** The globals keys this run read: carried values of these are kept for the next run. */
+  readonly #globalsKeys = new Set<string>();
+
+  constructor(reads: Batcher, carried: ReadonlyMap<string, CarriedValue>) {
+    this.#reads = reads;
+    this.#carried = carried;
+  }
+
+  call<K extends OpName>(op: K, ...args: OpArgs<K>): Promise<OpResult<K>> {
+    try {
+      this.#deps.push(dependencyOf(op, args));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (op === 'globals.get') {
+      const key = args[0] as string;
+      this.#globalsKeys.add(key);
+      const carried = this.#carried.get(key);
+      // The notice carried the value: no read back (a follower would forward it to the leader).
+      if (carried?.valueJson !== undefined) {
+        this.versions.add(carried.version);
+        return Promise.resolve(JSON.parse(carried.valueJson) as OpResult<K>);
+      }
+    }
+    return this.#reads.callAt(op, ...args).then(({ value, version }) => {
+      this.versions.add(version);
+      return value;
+    });
+  }
+
+  /** Whether `notice` could change what this run read. */
+  matches(notice: ChangeNotice): boolean {
+    for (const dep of this.#deps) if (dep(notice)) return true;
+    return false;
+  }
+
+  /** Whether this run read globals key `key` (so a carried value of it is worth keeping). */
+  readsGlobal(key: string): boolean {
+    return this.#globalsKeys.has(key);
+  }
+}

@@ -1,0 +1,165 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { NotFoundError, openStore, type Change, type Row, type Store } from '../../src/index.js';
+import { nextChange, uniqueName } from '../support/backends.js';
+import { collect, counted } from '../support/live.js';
+import { T, todos, type Todo } from '../support/tables-fixtures.js';
+
+/** Resolves once `store` has received `n` change notices that match. */
+function notices(store: Store, n: number, matches: (c: Change) => boolean): Promise<Change[]> {
+  const seen: Change[] = [];
+  return new Promise((resolve) => {
+    const off = store.onChange((c) => {
+      if (!matches(c)) return;
+      seen.push(c);
+      if (seen.length < n) return;
+      off();
+      resolve(seen);
+    });
+  });
+}
+
+// Store A leads and writes; store B, a follower of the same database in this page, watches.
+describe('live queries across two stores of one database', () => {
+  const open: Store[] = [];
+  const pair = async () => {
+    const name = uniqueName('live-pair');
+    for (let i = 0; i < 2; i++) open.push(await openStore({ name, storage: 'opfs' }));
+    const [a, b] = open.slice(-2) as [Store, Store];
+    expect([a.role, b.role]).toEqual(['leader', 'follower']);
+    return { a, b };
+  };
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+
+  it("B's results equal a fresh query at each delivered version", async () => {
+    const { a, b } = await pair();
+    const ta = await todos(a);
+    const tb = await todos(b);
+    const query = { orderBy: 'title', desc: false, limit: 1000 } as const;
+    // states[k]: what a fresh query returns after A's k-th write; versions[k]: that write's commit version.
+    const states: Row<Todo>[][] = [await ta.list(query)];
+    const heard = notices(a, 30, (c) => c.module === 'table');
+    const got = collect(tb.live(query));
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      if (i % 5 === 4) await ta.delete(ids.shift()!);
+      else if (i % 5 === 3) await ta.update(ids[0]!, { state: `s${i}` });
+      else ids.push((await ta.create({ title: `row ${String(i).padStart(2, '0')}` })).id);
+      states.push(await ta.list(query));
+    }
+    const versions = (await heard).map((c) => c.version);
+    const last = await got.until((rows) => JSON.stringify(rows) === JSON.stringify(states.at(-1)));
+    expect(last.version).toBe(versions.at(-1));
+    expect(got.values.length).toBeGreaterThan(1);
+    for (const { value, version } of got.values) {
+      const k = versions.filter((v) => v <= version).length;
+      expect(value).toStrictEqual(states[k]);
+    }
+    expect(got.values.at(-1)!.value).toStrictEqual(await tb.list(query));
+    await got.stop();
+  });
+
+  it('10,000 writes from A to another table and key cost B no run', async () => {
+    const { a, b } = await pair();
+    const watched = await todos(a, 'watched');
+    const other = await todos(a, 'other');
+    const query = counted(async (s: Store) => [await (await s.table('watched', T)).count(), await s.globals.get('mine')] as const);
+    const got = collect(b.live(query.fn));
+    await got.until(([n]) => n === 0);
+    await Promise.all([
+      ...Array.from({ length: 5000 }, (_, i) => other.create({ title: `o${i}` })),
+      ...Array.from({ length: 5000 }, (_, i) => a.globals.upsert(`not-mine-${i % 10}`, i)),
+    ]);
+    await a.globals.upsert('marker', 1);
+    await nextChange(b, (c) => c.key === 'marker');
+    expect(query.runs()).toBe(1);
+    await watched.create({ title: 'w' });
+    await got.until(([n]) => n === 1);
+    expect(query.runs()).toBe(2);
+    await got.stop();
+  });
+
+  it('a 10,000-write burst in A gives B a handful of runs, the final state last', async () => {
+    const { a, b } = await pair();
+    const ta = await todos(a);
+    const query = counted(async (s: Store) => (await s.table('items', T)).count());
+    const got = collect(b.live(query.fn));
+    await got.until((n) => n === 0);
+    await Promise.all(Array.from({ length: 10_000 }, (_, i) => ta.create({ title: `r${i}` })));
+    await got.until((n) => n === 10_000);
+    expect(query.runs()).toBeLessThanOrEqual(5);
+    expect(got.values.at(-1)!.value).toBe(10_000);
+    await got.stop();
+  });
+
+  it('one run at a time: 50 commits during a slow run cost one more run, not 50', async () => {
+    const { a, b } = await pair();
+    const ta = await todos(a);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let inFlight = 0;
+    let most = 0;
+    const query = counted(async (s: Store) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      try {
+        const n = await (await s.table('items', T)).count();
+        // Every run after the first waits for the gate: the writes below all land during it.
+        if (n > 0) await gate;
+        return n;
+      } finally {
+        inFlight--;
+      }
+    });
+    const got = collect(b.live(query.fn));
+    await got.until((n) => n === 0);
+    const heard = notices(b, 50, (c) => c.module === 'table');
+    for (let i = 0; i < 50; i++) await ta.create({ title: `r${i}` });
+    await heard;
+    open();
+    await got.until((n) => n === 50);
+    expect(query.runs()).toBeLessThanOrEqual(3);
+    expect(most).toBe(1);
+    expect(got.values.map((v) => v.value).at(-1)).toBe(50);
+    await got.stop();
+  });
+
+  it("B's globals.live takes a small value from A's notice without reading it back; a large one is read", async () => {
+    const { a, b } = await pair();
+    const got = collect(b.globals.live('k'));
+    await got.until((v) => v === undefined);
+    let reads = 0;
+    const reader = b.reads as unknown as { callAt: (...args: unknown[]) => Promise<unknown> };
+    const callAt = reader.callAt.bind(reader);
+    reader.callAt = (...args) => {
+      reads++;
+      return callAt(...args);
+    };
+    await a.globals.upsert('k', { small: true });
+    await got.until((v) => JSON.stringify(v) === '{"small":true}');
+    expect(reads).toBe(0);
+    const big = 'x'.repeat(20_000);
+    await a.globals.upsert('k', big);
+    await got.until((v) => v === big);
+    expect(reads).toBe(1);
+    await got.stop();
+  });
+
+  it("errors keep their class across stores, and B's query recovers after A's write", async () => {
+    const { a, b } = await pair();
+    const q = b.live((s) => s.records.latest('planner'));
+    const errors: unknown[] = [];
+    const value = new Promise<string>((resolve) =>
+      q.subscribe(
+        (r) => resolve(r.event as string),
+        (err) => errors.push(err),
+      ),
+    );
+    const first = await new Promise<unknown>((resolve) => q.subscribe({ next() {}, error: resolve }));
+    expect(first).toBeInstanceOf(NotFoundError);
+    await a.records.append({ taskId: 't', attempt: 0, producer: 'planner', event: 'planned' });
+    expect(await value).toBe('planned');
+    expect(errors.map((e) => (e as NotFoundError).code)).toEqual(['NOT_FOUND']);
+  });
+});
