@@ -3,6 +3,7 @@ import { NotFoundError, openStore, type Change, type Row, type Store } from '../
 import { nextChange, uniqueName } from '../support/backends.js';
 import { collect, counted } from '../support/live.js';
 import { T, todos, type Todo } from '../support/tables-fixtures.js';
+import { autoStorage } from '../support/engine.js';
 
 /** Resolves once `store` has received `n` change notices that match. */
 function notices(store: Store, n: number, matches: (c: Change) => boolean): Promise<Change[]> {
@@ -23,7 +24,7 @@ describe('live queries across two stores of one database', () => {
   const open: Store[] = [];
   const pair = async () => {
     const name = uniqueName('live-pair');
-    for (let i = 0; i < 2; i++) open.push(await openStore({ name, storage: 'opfs' }));
+    for (let i = 0; i < 2; i++) open.push(await openStore({ name, storage: autoStorage }));
     const [a, b] = open.slice(-2) as [Store, Store];
     expect([a.role, b.role]).toEqual(['leader', 'follower']);
     return { a, b };

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { reactive } from 'vue';
 
+/** Deno's node:sqlite cuts text at U+0000, so flowstore refuses it in keys there (README, Runtimes): no NUL is generated on Deno. */
+const NUL: string[] = (globalThis as { Deno?: unknown }).Deno === undefined ? ['\u0000'] : [];
+
 /**
  * Hostile values for the property tests and the fuzz run. Each is drawn as a
  * plain descriptor (printable in a counterexample, safe to shrink) and built
@@ -50,9 +53,9 @@ const SIMPLE = [
 
 /** One UTF-16 unit or code point: anything, with lone surrogates, BOM, NUL and quotes made likely. */
 const unit = fc.oneof(
-  { weight: 6, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+  { weight: 6, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => NUL.length > 0 || c !== '\u0000') },
   { weight: 2, arbitrary: fc.constantFrom('\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uD83D') },
-  { weight: 2, arbitrary: fc.constantFrom('\uFEFF', '\u0000', '\uFFFD', '\u2028', '"', "'", '\\', '%', '_', ';', '/', '.') },
+  { weight: 2, arbitrary: fc.constantFrom('\uFEFF', ...NUL, '\uFFFD', '\u2028', '"', "'", '\\', '%', '_', ';', '/', '.') },
 );
 
 /** Any JavaScript string, lone surrogates included. */
@@ -60,7 +63,10 @@ export const anyString = fc.oneof(fc.string({ unit, maxLength: 10 }), fc.constan
 
 /** A well-formed string (no lone surrogate), BOM, NUL and astral characters likely. */
 export const wellFormedString = fc.string({
-  unit: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.constantFrom('\uFEFF', '\u0000', '\uFFFD', '😀')),
+  unit: fc.oneof(
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => NUL.length > 0 || c !== '\u0000'),
+    fc.constantFrom('\uFEFF', ...NUL, '\uFFFD', '😀'),
+  ),
   maxLength: 10,
 });
 
