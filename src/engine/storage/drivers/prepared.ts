@@ -1,4 +1,5 @@
 import { bindable, type Driver, type Params, type SqlRow, type SqlValue } from '../driver.js';
+import { SqlTransactions } from './sql-transactions.js';
 
 /** One prepared statement of a native binding, with results as the engine wants them. */
 export interface NativeStatement {
@@ -39,7 +40,7 @@ export interface NativeDatabase {
 export class PreparedDriver implements Driver {
   readonly #db: NativeDatabase;
   readonly #cache = new Map<string, NativeStatement>();
-  #depth = 0;
+  readonly #transactions = new SqlTransactions((sql) => this.run(sql));
 
   constructor(db: NativeDatabase) {
     this.#db = db;
@@ -66,29 +67,7 @@ export class PreparedDriver implements Driver {
   }
 
   transaction<T>(fn: () => T): T {
-    const outer = this.#depth === 0;
-    this.run(outer ? 'BEGIN' : 'SAVEPOINT nested');
-    this.#depth++;
-    try {
-      const result = fn();
-      this.run(outer ? 'COMMIT' : 'RELEASE nested');
-      return result;
-    } catch (err) {
-      if (outer) {
-        try {
-          this.run('ROLLBACK');
-        } catch {
-          // SQLite may already have rolled back on its own after an I/O error.
-        }
-      } else {
-        // Throws if SQLite already rolled the whole transaction back: the outer one fails then.
-        this.run('ROLLBACK TO nested');
-        this.run('RELEASE nested');
-      }
-      throw err;
-    } finally {
-      this.#depth--;
-    }
+    return this.#transactions.run(fn);
   }
 
   inTransaction(): boolean {

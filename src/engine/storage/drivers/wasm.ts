@@ -1,6 +1,7 @@
 import type { Database, PreparedStatement, SqlValue as WasmValue, Sqlite3Static } from '@sqlite.org/sqlite-wasm';
 import { StatementRunner } from '../../statement.js';
 import type { Driver, Params, SqlRow } from '../driver.js';
+import { SqlTransactions } from './sql-transactions.js';
 
 type Cached = { stmt: PreparedStatement; names: string[] | undefined };
 
@@ -15,7 +16,7 @@ export class WasmDriver implements Driver {
   readonly #db: Database;
   readonly #sql: StatementRunner;
   readonly #cache = new Map<string, Cached>();
-  #depth = 0;
+  readonly #transactions = new SqlTransactions((sql) => this.run(sql));
 
   constructor(sqlite3: Sqlite3Static, db: Database) {
     this.#sqlite3 = sqlite3;
@@ -63,24 +64,7 @@ export class WasmDriver implements Driver {
   }
 
   transaction<T>(fn: () => T): T {
-    const outer = this.#depth === 0;
-    this.run(outer ? 'BEGIN' : 'SAVEPOINT nested');
-    this.#depth++;
-    try {
-      const result = fn();
-      this.run(outer ? 'COMMIT' : 'RELEASE nested');
-      return result;
-    } catch (err) {
-      if (outer) this.#rollbackQuietly();
-      else {
-        // Throws if SQLite already rolled the whole transaction back (I/O error, full disk): the outer one fails then.
-        this.run('ROLLBACK TO nested');
-        this.run('RELEASE nested');
-      }
-      throw err;
-    } finally {
-      this.#depth--;
-    }
+    return this.#transactions.run(fn);
   }
 
   inTransaction(): boolean {
@@ -108,14 +92,6 @@ export class WasmDriver implements Driver {
     this.#cache.clear();
     this.#sql.close();
     this.#db.close();
-  }
-
-  #rollbackQuietly(): void {
-    try {
-      this.#db.exec('ROLLBACK');
-    } catch {
-      // SQLite may already have rolled back on its own after an I/O error.
-    }
   }
 
   /** The cached prepared statement for `sql`, with `params` bound. */
