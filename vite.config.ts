@@ -8,7 +8,7 @@ const executablePath = (chromiumPath as () => string | undefined)();
 export default defineConfig({
   optimizeDeps: {
     exclude: ['@sqlite.org/sqlite-wasm'],
-    include: ['comlink', 'idb-keyval'],
+    include: ['comlink', 'idb-keyval', 'react', 'react-dom/client'],
   },
   worker: { format: 'es' },
   test: {
