@@ -27,6 +27,20 @@ module.exports = {
       from: { path: '^src/(api|client|store\\.ts|index\\.ts|server\\.ts|workerd\\.ts)' },
       to: { path: '^src/engine/', dependencyTypesNot: ['dynamic-import', 'type-only'] },
     },
+    {
+      name: 'react-only-in-its-entry',
+      severity: 'error',
+      comment: 'React is an optional peer dependency of flowstore/react only: the main entry must never import it.',
+      from: { path: '^src/', pathNot: '^src/react/' },
+      to: { path: '(^|/)node_modules/(react|react-dom)/' },
+    },
+    {
+      name: 'nothing-imports-the-react-entry',
+      severity: 'error',
+      comment: 'flowstore/react builds on the main entry, never the other way round.',
+      from: { path: '^src/', pathNot: '^src/react/' },
+      to: { path: '^src/react/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

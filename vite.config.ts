@@ -28,7 +28,7 @@ const otherEngine = (launcher: Launcher) => ({
 export default defineConfig({
   optimizeDeps: {
     exclude: ['@sqlite.org/sqlite-wasm'],
-    include: ['comlink', 'idb-keyval'],
+    include: ['comlink', 'idb-keyval', 'react', 'react-dom/client'],
   },
   worker: { format: 'es' },
   test: {

@@ -41,6 +41,15 @@ export const metrics = {
   'stream.follow.catchup': { s: 7, label: '`follow` 10,000 frames from the start (other instance)', ops: BIG_N },
   'get.local': { s: 8, label: '1,000 awaited `outputs.get`, leader (local)', ops: N },
   'get.forwarded': { s: 8, label: '1,000 awaited `outputs.get`, follower (forwarded)', ops: N },
+  'live.wake': { s: 9, label: 'create in A → live `count` updated in B (follower)', trials: true },
+  'live.wake.commit': { s: 9, label: '… of which until the create resolved in A (durable commit) (info)', trials: true },
+  'live.dexie.wake': { s: 9, label: 'Dexie: `add` in A → `liveQuery` `count` updated in B', trials: true },
+  'live.dexie.wake.commit': { s: 9, label: '… of which until the add resolved in A (relaxed durability) (info)', trials: true },
+  'live.bc.rt': { s: 9, label: 'bare BroadcastChannel round trip, worker ↔ worker', trials: true },
+  'live.burst': { s: 9, label: '10,000 concurrent `create` in A → B shows 10,000 (once)' },
+  'live.burst.runs': { s: 9, label: '… runs of B’s live query for it', count: true },
+  'live.dexie.burst': { s: 9, label: 'Dexie: 10,000 concurrent `add` in A → B shows 10,000 (once)' },
+  'live.dexie.burst.runs': { s: 9, label: '… runs of B’s `liveQuery` for it', count: true },
 };
 
 /**
@@ -62,6 +71,10 @@ export const comparisons = [
   { s: 5, label: 'cold open ÷ bare init (new db)', a: 'cold.first', b: 'bare.first' },
   { s: 6, label: 'filtered list, no index ÷ indexed', a: 'table.list.noindex', b: 'table.list.index' },
   { s: 8, label: 'forwarded get ÷ local get', a: 'get.forwarded', b: 'get.local' },
+  { s: 9, label: 'live update in B ÷ Dexie liveQuery update', a: 'live.wake', b: 'live.dexie.wake', max: 0.7 },
+  { s: 9, label: 'live update in B ÷ bare BroadcastChannel round trip', a: 'live.wake', b: 'live.bc.rt' },
+  { s: 9, label: '10,000-write burst seen in B ÷ Dexie', a: 'live.burst', b: 'live.dexie.burst' },
+  { s: 9, label: 'runs for the burst ÷ Dexie’s', a: 'live.burst.runs', b: 'live.dexie.burst.runs' },
 ];
 
 /** Scenario titles, for headings and n/a notes. */
@@ -74,4 +87,5 @@ export const scenarios = {
   6: 'tables',
   7: 'streams',
   8: 'forwarded (follower) call',
+  9: 'live queries',
 };

@@ -5,6 +5,7 @@ import { forwardedReads, sequentialReads } from './reads.js';
 import { streamThroughput } from './streams.js';
 import { prepareTables, tableOps } from './tables.js';
 import { crossInstanceWake } from './wake.js';
+import { liveQueries } from './live.js';
 import { concurrentWrites, sequentialWrites } from './writes.js';
 
 /** Runs `fn`; a module that is not built yet becomes `{ na: reason }` instead of an error. */
@@ -30,6 +31,7 @@ const bench = {
   prepareTables: guarded(prepareTables),
   tableOps: guarded(tableOps),
   streamThroughput: guarded(streamThroughput),
+  liveQueries,
 };
 
 declare global {

@@ -13,12 +13,13 @@ export function percentile(xs, p) {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
-/** median, min, max (and p99 for trial lists) of one metric's samples. */
+/** median, min, max (and p95, p99 for trial lists) of one metric's samples. */
 export function summarize(samples) {
   return {
     median: median(samples),
     min: Math.min(...samples),
     max: Math.max(...samples),
+    p95: percentile(samples, 95),
     p99: percentile(samples, 99),
     n: samples.length,
   };

@@ -51,7 +51,7 @@ async function step(page, s, fn, args, global = 'bench') {
   }
 }
 
-/** Scenarios 1–4 and 6–8, in the dev-served bench page, RUNS repetitions interleaved. */
+/** Scenarios 1–4 and 6–9, in the dev-served bench page, RUNS repetitions interleaved. */
 async function runMain(context) {
   const server = await serveDev(['bench/index.html']);
   try {
@@ -69,6 +69,7 @@ async function runMain(context) {
       await step(page, 4, 'crossInstanceWake', [rep, WAKE_TRIALS]);
       await step(page, 6, 'tableOps', [rep, BIG_N]);
       await step(page, 7, 'streamThroughput', [rep, BIG_N]);
+      await step(page, 9, 'liveQueries', [rep, WAKE_TRIALS, rep === 0 ? BIG_N : 0]);
     }
     await page.evaluate(() => window.bench.teardown());
     await page.close();
@@ -172,7 +173,10 @@ function printReport(r) {
       const f = r.figures[id];
       if (m.s !== s || !f) continue;
       if (m.trials) {
-        rows.push([String(s), `${m.label} (${f.n} trials)`, fmtMs(f.median), fmtMs(f.min), fmtMs(f.max), `p99 ${fmtMs(f.p99)}`]);
+        const spread = `p95 ${fmtMs(f.p95)}, p99 ${fmtMs(f.p99)}`;
+        rows.push([String(s), `${m.label} (${f.n} trials)`, fmtMs(f.median), fmtMs(f.min), fmtMs(f.max), spread]);
+      } else if (m.count) {
+        rows.push([String(s), m.label, String(f.median), String(f.min), String(f.max), '']);
       } else {
         rows.push([String(s), m.label, fmtMs(f.median), fmtMs(f.min), fmtMs(f.max), m.ops ? fmtMs(f.median / m.ops) : '']);
       }
@@ -211,7 +215,7 @@ const browser = await launch();
 let bytes;
 let userAgent;
 try {
-  if ([1, 2, 3, 4, 6, 7, 8].some(wanted)) userAgent = await runMain(browser.context);
+  if ([1, 2, 3, 4, 6, 7, 8, 9].some(wanted)) userAgent = await runMain(browser.context);
   log('cold open and bytes (production build)');
   try {
     if (wanted(5)) bytes = await runBuilt(browser.context);

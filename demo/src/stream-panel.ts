@@ -1,5 +1,6 @@
 import type { Frame, FrameInput, Store } from '../../src/index.js';
-import { byTestId, clock, coalesce, formatValue, h, onSubmit, parseLoose, showError } from './dom.js';
+import { byTestId, clock, formatValue, h, onSubmit, parseLoose, showError } from './dom.js';
+import { liveView } from './live.js';
 
 const KEEP = 200;
 const BEST_EFFORT_TTL_MS = 30_000;
@@ -41,19 +42,21 @@ export function mountStream(store: Store): void {
     tail.scrollTop = tail.scrollHeight;
   };
 
-  const refreshSummary = coalesce(async () => {
-    const stream = streamName();
-    if (!stream) return;
-    try {
-      const doc = await store.streams.summary(stream);
+  // The summary document, live: re-read only when a summary frame lands (in any tab), not for every frame.
+  const watchSummary = liveView(
+    () => {
+      delete summary.dataset.loaded;
+      const stream = streamName();
+      return stream ? store.streams.liveSummary(stream) : undefined;
+    },
+    (doc) => {
       summary.textContent = doc ? JSON.stringify(doc.doc, null, 2) : 'no summary frames yet';
       summary.dataset.empty = String(!doc);
       summary.dataset.loaded = 'true';
       byTestId('stream-summary-version').textContent = doc ? `version ${doc.version} · ${clock(doc.lastUpdatedAt)}` : '';
-    } catch (err) {
-      showError(error, err);
-    }
-  });
+    },
+    (err) => showError(error, err),
+  );
 
   const follow = () => {
     following?.abort();
@@ -63,7 +66,7 @@ export function mountStream(store: Store): void {
     count.textContent = '';
     byTestId('stream-title').textContent = streamName() || '…';
     tail.replaceChildren(h('li', { class: 'empty' }, 'Waiting for frames… append one here or in another tab.'));
-    refreshSummary();
+    watchSummary();
     const stream = streamName();
     if (!stream) return;
     delete tail.dataset.loaded;
@@ -92,8 +95,5 @@ export function mountStream(store: Store): void {
   });
 
   name.addEventListener('change', follow);
-  store.onChange((c) => {
-    if (c.module === 'streams') refreshSummary();
-  });
   follow();
 }

@@ -1,5 +1,6 @@
 import type { Patch, Row, Store, Table, TableSchema, Where } from '../../src/index.js';
-import { byTestId, clear, clock, coalesce, h, onClick, onSubmit, showError, showResult } from './dom.js';
+import { byTestId, clear, clock, h, onClick, onSubmit, showError, showResult } from './dom.js';
+import { liveView } from './live.js';
 
 type Task = { title: string; status: string; priority?: number; tags?: string[] };
 
@@ -42,10 +43,16 @@ export async function mountTable(store: Store): Promise<void> {
     return w;
   };
 
-  const refresh = coalesce(async () => {
-    try {
+  // The page and its count, live and read together (one committed version): any tab's write shows here.
+  const watch = liveView(
+    () => {
       const w = where();
-      const [rows, total] = await Promise.all([t.list({ where: w, limit: 50 }), t.count(w)]);
+      return store.live(async (s) => {
+        const tasks = await s.table<Task>('tasks', SCHEMA);
+        return Promise.all([tasks.list({ where: w, limit: 50 }), tasks.count(w)]);
+      });
+    },
+    ([rows, total]) => {
       clear(listError);
       byTestId('task-count').textContent = `${total.toLocaleString()} row${total === 1 ? '' : 's'}`;
       list.replaceChildren(
@@ -53,10 +60,9 @@ export async function mountTable(store: Store): Promise<void> {
           ? rows.map(renderRow)
           : [h('tr', { class: 'empty' }, h('td', { colspan: '7' }, 'No rows match. Create one on the left.'))]),
       );
-    } catch (err) {
-      showError(listError, err);
-    }
-  });
+    },
+    (err) => showError(listError, err),
+  );
 
   const renderRow = (row: Row<Task>) => {
     const edit = h('button', { class: 'btn tiny', type: 'button', 'data-testid': 'task-row-edit' }, 'Edit');
@@ -72,7 +78,6 @@ export async function mountTable(store: Store): Promise<void> {
     });
     onClick(del, listError, async () => {
       await t.delete(row.id);
-      refresh();
     });
     return h(
       'tr',
@@ -100,7 +105,6 @@ export async function mountTable(store: Store): Promise<void> {
     if (tags.length) data.tags = tags;
     await t.create(data);
     title.value = '';
-    refresh();
   });
 
   const patchValue = (): Patch<Task> => {
@@ -116,13 +120,11 @@ export async function mountTable(store: Store): Promise<void> {
     const id = editId.value.trim();
     const row = mode === 'replace' ? await t.update(id, patchValue() as Task, { mode }) : await t.update(id, patchValue());
     showResult(editResult, `Updated ${row.id.slice(0, 8)} (${mode}): ${JSON.stringify(row.data)}`);
-    refresh();
   });
   onClick(byTestId<HTMLButtonElement>('task-delete'), editError, async () => {
     clear(editResult);
     await t.delete(editId.value.trim());
     showResult(editResult, `Deleted ${editId.value.trim()}.`);
-    refresh();
   });
 
   const lookupResult = byTestId('task-lookup-result');
@@ -150,12 +152,9 @@ export async function mountTable(store: Store): Promise<void> {
     );
   });
 
-  filterStatus.addEventListener('change', refresh);
-  filterText.addEventListener('input', refresh);
-  store.onChange((c) => {
-    if (c.module === 'table') refresh();
-  });
-  refresh();
+  filterStatus.addEventListener('change', watch);
+  filterText.addEventListener('input', watch);
+  watch();
 }
 
 /** The saved query lives in the database; create it the first time it is needed. */
