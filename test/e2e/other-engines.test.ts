@@ -96,6 +96,29 @@ describe.each(engines.map(([l, s]) => [l.name, l, s] as const))(
         await profile.remove();
       }
     });
+
+    it(`runs two documents on one database: a follower forwards, is woken across documents, and takes over when the leader goes`, async () => {
+      const profile = await tempDir(`${launcher.name}-tabs-profile`);
+      const db = uniqueDb(`${launcher.name}-tabs`);
+      try {
+        const procs = await launcher.start(url(db, 'tabs'), profile.path);
+        running.push(...procs);
+        expect((await reports.next(db, 'tabs')).data).toEqual({
+          storage,
+          roles: ['follower', 'leader'],
+          fromLeader: { by: 'leader' },
+          woken: ['from-leader'],
+          afterTakeOver: {
+            outputs: [{ by: 'leader' }, { by: 'follower' }],
+            frames: ['from-leader'],
+            global: 1,
+          },
+        });
+        for (const p of procs.reverse()) await stop(p);
+      } finally {
+        await profile.remove();
+      }
+    });
   },
 );
 

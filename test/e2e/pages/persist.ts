@@ -46,7 +46,91 @@ async function probePrivate(): Promise<unknown> {
   }
 }
 
+/** Resolves with the first message from `source` whose data is `expected`. */
+function message(source: () => Window | null | undefined, expected: string): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (event: MessageEvent) => {
+      if (event.source !== source() || event.data !== expected) return;
+      removeEventListener('message', onMessage);
+      resolve();
+    };
+    addEventListener('message', onMessage);
+  });
+}
+
+/** Resolves when `store` holds the role `role`. */
+function role(store: Store, wanted: 'leader' | 'follower'): Promise<void> {
+  if (store.role === wanted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const off = store.onRoleChange((r) => {
+      if (r !== wanted) return;
+      off();
+      resolve();
+    });
+  });
+}
+
+/**
+ * The leading document of the two-document check: an iframe, a document of
+ * its own (its own realm, worker and lock), opens the database first and
+ * leads; this document follows, forwards, is woken across documents, and
+ * takes over when the iframe goes.
+ */
+async function probeTwoDocuments(): Promise<unknown> {
+  const frame = document.createElement('iframe');
+  const ready = message(() => frame.contentWindow, 'ready');
+  frame.src = `?db=${encodeURIComponent(db)}&phase=tab-leader`;
+  document.body.append(frame);
+  await ready;
+  const store = await openStore({ name: db });
+  const roles: string[] = [store.role];
+  store.onRoleChange((r) => roles.push(r));
+  const tail = store.streams.tail('log', { after: 0, blockMs: 20_000 });
+  const fromLeader = await store.outputs.get('run', 'leader');
+  await store.outputs.put('run', 'follower', { by: 'follower' });
+  const appended = message(() => frame.contentWindow, 'appended');
+  frame.contentWindow!.postMessage('append', location.origin);
+  await appended;
+  const woken = (await tail).frames.map((f) => f.data);
+  frame.remove();
+  await role(store, 'leader');
+  await store.globals.upsert('after-take-over', 1);
+  const result = {
+    storage: store.storage,
+    roles,
+    fromLeader,
+    woken,
+    afterTakeOver: {
+      outputs: [await store.outputs.get('run', 'leader'), await store.outputs.get('run', 'follower')],
+      frames: (await store.streams.read('log')).frames.map((f) => f.data),
+      global: await store.globals.get('after-take-over'),
+    },
+  };
+  await store.close();
+  return result;
+}
+
+/** The iframe of the two-document check: leads, writes, appends when asked, and stays until removed. */
+async function leadInFrame(): Promise<void> {
+  const store = await openStore({ name: db });
+  await role(store, 'leader');
+  await store.outputs.put('run', 'leader', { by: 'leader' });
+  addEventListener('message', (event) => {
+    if (event.source !== parent || event.data !== 'append') return;
+    void store.streams.append('log', { data: 'from-leader' }).then(() => parent.postMessage('appended', location.origin));
+  });
+  parent.postMessage('ready', location.origin);
+}
+
 try {
+  if (phase === 'tab-leader') {
+    await leadInFrame();
+    throw new Error('done');
+  }
+  if (phase === 'tabs') {
+    await report('tabs', await probeTwoDocuments());
+    throw new Error('done');
+  }
   if (phase === 'private') {
     await report('private', await probePrivate());
     throw new Error('done');
