@@ -50,6 +50,17 @@ export const metrics = {
   'live.burst.runs': { s: 9, label: '… runs of B’s live query for it', count: true },
   'live.dexie.burst': { s: 9, label: 'Dexie: 10,000 concurrent `add` in A → B shows 10,000 (once)' },
   'live.dexie.burst.runs': { s: 9, label: '… runs of B’s `liveQuery` for it', count: true },
+  'dexie.put.seq': { s: 10, label: 'Dexie: 1,000 awaited `put` (default durability)', ops: N },
+  'dexie.put.seq.strict': { s: 10, label: "Dexie: 1,000 awaited `put`, chromeTransactionDurability 'strict' (info)", ops: N },
+  'dexie.put.concurrent': { s: 10, label: 'Dexie: 1,000 concurrent `put`', ops: N },
+  'dexie.bulkPut': { s: 10, label: 'Dexie: `bulkPut` of 1,000', ops: N },
+  'dexie.get.seq': { s: 10, label: 'Dexie: 1,000 awaited `get`', ops: N },
+  'get.seq.side': { s: 10, label: '1,000 awaited `outputs.get` (beside Dexie)', ops: N },
+  'table.batch': { s: 10, label: '`table.batch` of 10,000 creates, indexed field', ops: BIG_N },
+  'table.create.concurrent.side': { s: 10, label: '10,000 concurrent `create`, indexed field', ops: BIG_N },
+  'dexie.bulkAdd': { s: 10, label: 'Dexie: `bulkAdd` of 10,000, indexed field', ops: BIG_N },
+  'table.list.index.side': { s: 10, label: '`list` on the indexed field over those 10,000 (10 hits)' },
+  'dexie.where.index': { s: 10, label: 'Dexie: `where(key).equals()` over those 10,000 (10 hits)' },
 };
 
 /**
@@ -75,6 +86,14 @@ export const comparisons = [
   { s: 9, label: 'live update in B ÷ bare BroadcastChannel round trip', a: 'live.wake', b: 'live.bc.rt' },
   { s: 9, label: '10,000-write burst seen in B ÷ Dexie', a: 'live.burst', b: 'live.dexie.burst' },
   { s: 9, label: 'runs for the burst ÷ Dexie’s', a: 'live.burst.runs', b: 'live.dexie.burst.runs' },
+  { s: 10, label: 'awaited put ÷ Dexie awaited put', a: 'put.seq', b: 'dexie.put.seq' },
+  { s: 10, label: "awaited put ÷ Dexie awaited put, 'strict'", a: 'put.seq', b: 'dexie.put.seq.strict' },
+  { s: 10, label: 'group commit ÷ Dexie concurrent put', a: 'put.concurrent', b: 'dexie.put.concurrent' },
+  { s: 10, label: 'group commit ÷ Dexie bulkPut', a: 'put.concurrent', b: 'dexie.bulkPut' },
+  { s: 10, label: 'outputs.get ÷ Dexie get', a: 'get.seq.side', b: 'dexie.get.seq' },
+  { s: 10, label: 'table.batch ÷ Dexie bulkAdd', a: 'table.batch', b: 'dexie.bulkAdd' },
+  { s: 10, label: '10,000 concurrent create ÷ table.batch', a: 'table.create.concurrent.side', b: 'table.batch', max: 1.2 },
+  { s: 10, label: 'indexed list ÷ Dexie where().equals()', a: 'table.list.index.side', b: 'dexie.where.index' },
 ];
 
 /** Scenario titles, for headings and n/a notes. */
@@ -88,4 +107,5 @@ export const scenarios = {
   7: 'streams',
   8: 'forwarded (follower) call',
   9: 'live queries',
+  10: 'beside Dexie 4.4.7',
 };

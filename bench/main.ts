@@ -5,6 +5,7 @@ import { forwardedReads, sequentialReads } from './reads.js';
 import { streamThroughput } from './streams.js';
 import { prepareTables, tableOps } from './tables.js';
 import { crossInstanceWake } from './wake.js';
+import { dexieSideBySide } from './dexie.js';
 import { liveQueries } from './live.js';
 import { concurrentWrites, sequentialWrites } from './writes.js';
 
@@ -32,6 +33,7 @@ const bench = {
   tableOps: guarded(tableOps),
   streamThroughput: guarded(streamThroughput),
   liveQueries,
+  dexieSideBySide,
 };
 
 declare global {

@@ -51,7 +51,7 @@ async function step(page, s, fn, args, global = 'bench') {
   }
 }
 
-/** Scenarios 1–4 and 6–9, in the dev-served bench page, RUNS repetitions interleaved. */
+/** Scenarios 1–4 and 6–10, in the dev-served bench page, RUNS repetitions interleaved. */
 async function runMain(context) {
   const server = await serveDev(['bench/index.html']);
   try {
@@ -70,6 +70,7 @@ async function runMain(context) {
       await step(page, 6, 'tableOps', [rep, BIG_N]);
       await step(page, 7, 'streamThroughput', [rep, BIG_N]);
       await step(page, 9, 'liveQueries', [rep, WAKE_TRIALS, rep === 0 ? BIG_N : 0]);
+      await step(page, 10, 'dexieSideBySide', [rep, N, BIG_N]);
     }
     await page.evaluate(() => window.bench.teardown());
     await page.close();
