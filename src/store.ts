@@ -12,6 +12,7 @@ import { openSchema, Table } from './api/table.js';
 import type { ModuleContext } from './api/module-context.js';
 import type { ServerStorage } from './engine/storage/open-storage.js';
 import { LiveQuery } from './api/live/live-query.js';
+import { imageBytes, type ImageSource } from './api/image-bytes.js';
 import type { Change, DurableObjectStorageLike, FileDriverName, JsonObject, StorageKind } from './shared/types.js';
 import { assertDatabaseName } from './shared/database-name.js';
 import { plain } from './shared/snapshot.js';
@@ -288,6 +289,25 @@ export class Store {
   /** A consistent SQLite image of the whole database (a valid .sqlite3 file). */
   async export(): Promise<Uint8Array> {
     return this.#ctx.batcher.call('db.export');
+  }
+
+  /**
+   * Replaces the whole database by `image` (what {@link export} returns, here
+   * or in another store), atomically: it is checked first on a private copy
+   * (SQLite header, `PRAGMA integrity_check`, a flowstore schema no newer than
+   * this code's; an older one is migrated), then copied in inside one
+   * transaction, so a failure leaves the database exactly as it was. From a
+   * follower the leader does it. Every store instance of the database, in
+   * every tab, then hears one change notice `{ module: 'database', key:
+   * 'import' }`: tails, follow and live queries read again. A Uint8Array
+   * joins the calls made beside it in order; a Blob or stream is read first.
+   * @throws ValidationError saying why the image was refused (not SQLite, damaged, another app's database, newer schema).
+   * @throws StorageError in a Durable Object, whose database cannot be replaced.
+   */
+  import(image: ImageSource): Promise<void> {
+    if (this.#view) return Promise.reject(viewCannot('import into'));
+    if (image instanceof Uint8Array) return this.#ctx.batcher.call('db.import', image);
+    return imageBytes(image).then((bytes) => this.#ctx.batcher.call('db.import', bytes));
   }
 
   /**
