@@ -222,6 +222,7 @@ export class Store {
       this.#reads = new Batcher((calls) => conn.send(calls));
       this.#ctx = this.#root = { batcher: this.#batcher, feed, reads: this.#reads };
     }
+    if (!view) conn.onEnded(() => this.#end());
     this.outputs = new Outputs(this.#ctx);
     this.globals = new Globals(this.#ctx);
     this.records = new Records(this.#ctx);
@@ -333,6 +334,16 @@ export class Store {
       await this.#conn.close();
     })();
     return this.#closing;
+  }
+
+  /** The connection ended on its own (deleteStore() deleted the database): later calls reject with ClosedError, live queries end. */
+  #end(): void {
+    this.#closing ??= (async () => {
+      this.#batcher.close();
+      this.#reads.close();
+      this.#feed.close();
+      await this.#conn.close();
+    })();
   }
 
   /**

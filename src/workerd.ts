@@ -20,3 +20,15 @@ export function openStore(options: StoreOptions): Promise<Store> {
     };
   });
 }
+
+/** Not available in Cloudflare Workers: a Durable Object's database is removed with `ctx.storage.deleteAll()`. */
+export async function deleteStore(): Promise<void> {
+  throw new StorageError(
+    "deleteStore() is not available in Cloudflare Workers: delete a Durable Object's data with ctx.storage.deleteAll().",
+  );
+}
+
+/** Not available in Cloudflare Workers: each Durable Object is one database, found by its id. */
+export async function listStores(): Promise<string[]> {
+  throw new StorageError('listStores() is not available in Cloudflare Workers: each Durable Object is one database, reached by its id.');
+}

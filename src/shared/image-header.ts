@@ -42,11 +42,6 @@ function pageSizeOf(image: Uint8Array): number | undefined {
   return size >= 512 && size <= 65536 && (size & (size - 1)) === 0 ? size : undefined;
 }
 
-/** The schema version (PRAGMA user_version) a database header records. */
-export function headerUserVersion(image: Uint8Array): number {
-  return new DataView(image.buffer, image.byteOffset, image.byteLength).getInt32(60);
-}
-
 function kind(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value !== 'object') return typeof value;
