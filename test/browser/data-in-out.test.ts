@@ -91,3 +91,14 @@ describe.each(durableStorages)('import and delete across store instances (%s)', 
     await expect(listStores({ dir: '.' })).rejects.toMatchObject({ code: 'VALIDATION', path: 'dir' });
   });
 });
+
+it('deleteStore ends an in-process store (worker: false) that holds an IndexedDB database', async () => {
+  const name = uniqueName('in-process');
+  const store = await openStore({ name, storage: 'idb', worker: false });
+  await store.globals.put('k', 1);
+  await deleteStore(name);
+  await expect(store.globals.get('k')).rejects.toBeInstanceOf(ClosedError);
+  const again = await openStore({ name, storage: 'idb', worker: false });
+  expect(await again.globals.get('k')).toBeUndefined();
+  await again.close();
+});

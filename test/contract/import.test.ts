@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlreadyExistsError, ValidationError, type Change, type Store } from '../../src/index.js';
+import { AlreadyExistsError, NotFoundError, ValidationError, type Change, type Store } from '../../src/index.js';
 import { backends, nextChange, Stores, uniqueName } from '../support/backends.js';
 import { fillEveryModule, NOTES, readEveryModule } from '../support/every-module.js';
 import { editImage, oldFlowstoreImage } from '../support/images.js';
@@ -21,6 +21,7 @@ describe.each(backends)('store.import ($label)', (backend) => {
     const name = uniqueName('import-into');
     const target = await stores.open(name);
     await fillEveryModule(target, 'old');
+    const lonely = await target.table('lonely_Table', NOTES);
     const live = collect(target.globals.live('shared'));
     await live.until((v) => JSON.stringify(v) === '{"tag":"old"}');
     const tail = target.streams.tail('chat-src', { after: 0, blockMs: 20_000 });
@@ -36,6 +37,10 @@ describe.each(backends)('store.import ($label)', (backend) => {
     expect(await target.globals.get('once-old')).toBeUndefined();
     expect(await target.outputs.keys('run-old')).toEqual([]);
     expect(await target.inspect('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    // A table the image lacks: its handle says so, and opening it again makes it anew.
+    await expect(lonely.count()).rejects.toBeInstanceOf(NotFoundError);
+    await expect(lonely.create({ title: 'x' })).rejects.toThrow(/Table lonely_Table is not in this database/);
+    expect(await (await target.table('lonely_Table', NOTES)).count()).toBe(0);
 
     // Writes continue on the imported data: write-once holds, seqs and rows follow on.
     await expect(target.globals.put('once-src', 'again')).rejects.toBeInstanceOf(AlreadyExistsError);
