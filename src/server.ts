@@ -1,6 +1,10 @@
 // The build for Node, Deno and Bun (package.json "exports": node, deno, bun):
 // everything the browser build exports, with an openStore that also opens files.
 import { openStoreWith, type Store, type StoreOptions } from './store.js';
+import type { DeleteStoreOptions, ListStoresOptions } from './client/delete-store.js';
+import { assertDatabaseName } from './shared/database-name.js';
+import { ValidationError } from './shared/errors.js';
+import { describe } from './shared/validate.js';
 
 export * from './index.js';
 
@@ -14,4 +18,44 @@ export * from './index.js';
  */
 export function openStore(options: StoreOptions): Promise<Store> {
   return openStoreWith(options, async () => (await import('./engine/storage/server-storage.js')).openServerStorage);
+}
+
+/**
+ * Deletes a database. On Node, Deno and Bun a database is a file: pass the
+ * `path` it was opened with, `deleteStore('app', { path: './data/app.sqlite3' })`;
+ * the file and SQLite's files beside it (-wal, -shm, -journal) are removed.
+ * A store of this process on that file is ended first (its later calls reject
+ * with ClosedError). A missing file is not an error.
+ * @throws ValidationError without `path`, or if the file is not a flowstore database (it is left alone).
+ * @throws StorageError (sqliteCode 5, SQLITE_BUSY) if another process holds the file; nothing is removed.
+ */
+export async function deleteStore(name: string, options?: DeleteStoreOptions): Promise<void> {
+  assertDatabaseName(name);
+  const path = serverOption(options, 'path', `deleteStore('${name}', { path: './data/${name}.sqlite3' })`);
+  const { deleteStoreFile } = await import('./engine/storage/file-stores.js');
+  await deleteStoreFile(path);
+}
+
+/**
+ * The flowstore database files directly in `dir` (file names, sorted), on
+ * Node, Deno and Bun: `listStores({ dir: './data' })` → `['app.sqlite3']`.
+ * A file counts if it has a SQLite header with flowstore's schema version,
+ * or a store of this process has it open.
+ * @throws ValidationError without `dir`.
+ */
+export async function listStores(options?: ListStoresOptions): Promise<string[]> {
+  const dir = serverOption(options, 'dir', "listStores({ dir: './data' })");
+  const { listStoreFiles } = await import('./engine/storage/file-stores.js');
+  return listStoreFiles(dir);
+}
+
+function serverOption(options: unknown, key: 'path' | 'dir', example: string): string {
+  const value = typeof options === 'object' && options !== null ? (options as Record<string, unknown>)[key] : undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw new ValidationError(
+      `on a server runtime databases are files: pass ${key} as a non-empty string, e.g. ${example} (got ${describe(value)})`,
+      key,
+    );
+  }
+  return value;
 }

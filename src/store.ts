@@ -12,6 +12,7 @@ import { openSchema, Table } from './api/table.js';
 import type { ModuleContext } from './api/module-context.js';
 import type { ServerStorage } from './engine/storage/open-storage.js';
 import { LiveQuery } from './api/live/live-query.js';
+import { imageBytes, type ImageSource } from './api/image-bytes.js';
 import type { Change, DurableObjectStorageLike, FileDriverName, JsonObject, StorageKind } from './shared/types.js';
 import { assertDatabaseName } from './shared/database-name.js';
 import { plain } from './shared/snapshot.js';
@@ -221,6 +222,7 @@ export class Store {
       this.#reads = new Batcher((calls) => conn.send(calls));
       this.#ctx = this.#root = { batcher: this.#batcher, feed, reads: this.#reads };
     }
+    if (!view) conn.onEnded(() => this.#end());
     this.outputs = new Outputs(this.#ctx);
     this.globals = new Globals(this.#ctx);
     this.records = new Records(this.#ctx);
@@ -291,6 +293,25 @@ export class Store {
   }
 
   /**
+   * Replaces the whole database by `image` (what {@link export} returns, here
+   * or in another store), atomically: it is checked first on a private copy
+   * (SQLite header, `PRAGMA integrity_check`, a flowstore schema no newer than
+   * this code's; an older one is migrated), then copied in inside one
+   * transaction, so a failure leaves the database exactly as it was. From a
+   * follower the leader does it. Every store instance of the database, in
+   * every tab, then hears one change notice `{ module: 'database', key:
+   * 'import' }`: tails, follow and live queries read again. A Uint8Array
+   * joins the calls made beside it in order; a Blob or stream is read first.
+   * @throws ValidationError saying why the image was refused (not SQLite, damaged, another app's database, newer schema).
+   * @throws StorageError in a Durable Object, whose database cannot be replaced.
+   */
+  import(image: ImageSource): Promise<void> {
+    if (this.#view) return Promise.reject(viewCannot('import into'));
+    if (image instanceof Uint8Array) return this.#ctx.batcher.call('db.import', image);
+    return imageBytes(image).then((bytes) => this.#ctx.batcher.call('db.import', bytes));
+  }
+
+  /**
    * Runs one read-only PRAGMA, EXPLAIN or SELECT and returns its rows; for
    * diagnostics (integrity_check, query plans).
    */
@@ -313,6 +334,16 @@ export class Store {
       await this.#conn.close();
     })();
     return this.#closing;
+  }
+
+  /** The connection ended on its own (deleteStore() deleted the database): later calls reject with ClosedError, live queries end. */
+  #end(): void {
+    this.#closing ??= (async () => {
+      this.#batcher.close();
+      this.#reads.close();
+      this.#feed.close();
+      await this.#conn.close();
+    })();
   }
 
   /**

@@ -1,5 +1,6 @@
 // The build for Cloudflare Workers (package.json "exports": workerd): a store in a Durable Object.
 import { StorageError } from './shared/errors.js';
+import type { DeleteStoreOptions, ListStoresOptions } from './client/delete-store.js';
 import { openStoreWith, type Store, type StoreOptions } from './store.js';
 
 export * from './index.js';
@@ -19,4 +20,16 @@ export function openStore(options: StoreOptions): Promise<Store> {
       return openDurableObject(req.durableObject);
     };
   });
+}
+
+/** Not available in Cloudflare Workers: a Durable Object's database is removed with `ctx.storage.deleteAll()`. */
+export async function deleteStore(_name: string, _options?: DeleteStoreOptions): Promise<void> {
+  throw new StorageError(
+    "deleteStore() is not available in Cloudflare Workers: delete a Durable Object's data with ctx.storage.deleteAll().",
+  );
+}
+
+/** Not available in Cloudflare Workers: each Durable Object is one database, found by its id. */
+export async function listStores(_options?: ListStoresOptions): Promise<string[]> {
+  throw new StorageError('listStores() is not available in Cloudflare Workers: each Durable Object is one database, reached by its id.');
 }

@@ -41,6 +41,7 @@ async function start(): Promise<void> {
   mountRecords(store);
   mountStream(store);
   await mountTable(store);
+  showWhenClosed(store);
   document.body.dataset.state = 'ready';
   // Hand the database to another tab promptly when this one goes away.
   window.addEventListener('pagehide', () => void store.close());
@@ -48,6 +49,22 @@ async function start(): Promise<void> {
   window.addEventListener('pageshow', (event) => {
     if (event.persisted) location.reload();
   });
+}
+
+/** A live query that reads nothing completes when its store closes: deleteStore() here or in another tab. */
+function showWhenClosed(store: Store): void {
+  store
+    .live(async () => null)
+    .subscribe({
+      next: () => {},
+      complete: () => {
+        document.body.dataset.state = 'closed';
+        byTestId('store-closed-why').textContent =
+          `The store of database ${store.name} was closed: it was deleted (here or in another tab). Reload to start a new, empty one.`;
+        byTestId('store-closed').hidden = false;
+      },
+    });
+  byTestId('store-closed-reload').addEventListener('click', () => location.reload());
 }
 
 void start();

@@ -53,7 +53,7 @@ export function mountOutputs(store: Store): void {
 
   run.addEventListener('input', refresh);
   store.onChange((c) => {
-    if (c.module === 'outputs') refresh();
+    if (c.module === 'outputs' || c.module === 'database') refresh();
   });
   refresh();
 }

@@ -66,7 +66,7 @@ export function mountRecords(store: Store): void {
   task.addEventListener('input', refresh);
   attempt.addEventListener('input', refresh);
   store.onChange((c) => {
-    if (c.module === 'records') refresh();
+    if (c.module === 'records' || c.module === 'database') refresh();
   });
   refresh();
 }

@@ -1,4 +1,4 @@
-import type { Store } from '../../src/index.js';
+import { deleteStore, type Store } from '../../src/index.js';
 import { byTestId, clear, coalesce, formatBytes, onClick, showError, showResult } from './dom.js';
 
 const ENGINE_LABEL = {
@@ -9,7 +9,7 @@ const ENGINE_LABEL = {
   'durable-object': 'Durable Object SQLite',
 } as const;
 
-/** The header pills and the storage card: engine, role, quota, persistence, export. */
+/** The header pills and the storage card: engine, role, quota, persistence, export, import and delete. */
 export function mountStatus(store: Store): void {
   setPill('status-storage', `storage: ${store.storage}`, store.storage);
   setPill('status-db', `db: ${store.name}`);
@@ -76,6 +76,50 @@ export function mountStatus(store: Store): void {
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     showResult(note, `Exported ${file} (${formatBytes(image.byteLength)}), a regular SQLite database file.`);
+  });
+
+  const picker = byTestId<HTMLInputElement>('import-file');
+  onClick(byTestId<HTMLButtonElement>('import-db'), error, async () => {
+    clear(note);
+    picker.value = '';
+    picker.click();
+  });
+  picker.addEventListener('change', () => {
+    const file = picker.files?.[0];
+    if (!file) return;
+    clear(note, error);
+    showResult(note, `Checking and importing ${file.name}…`);
+    // Every panel of every tab reads again when the import's notice arrives.
+    store.import(file).then(
+      () => showResult(note, `Imported ${file.name} (${formatBytes(file.size)}): it replaced this database in every tab.`),
+      (err: unknown) => {
+        clear(note);
+        showError(error, err);
+      },
+    );
+  });
+
+  // Two clicks: the first arms the button for a few seconds, so a stray click deletes nothing.
+  const deleteButton = byTestId<HTMLButtonElement>('delete-db');
+  let armed: ReturnType<typeof setTimeout> | undefined;
+  onClick(deleteButton, error, async () => {
+    clear(note);
+    if (armed === undefined) {
+      deleteButton.textContent = 'Click again to delete';
+      armed = setTimeout(() => {
+        armed = undefined;
+        deleteButton.textContent = 'Delete database';
+      }, 5000);
+      return;
+    }
+    clearTimeout(armed);
+    armed = undefined;
+    deleteButton.textContent = 'Delete database';
+    const before = (await navigator.storage?.estimate?.())?.usage;
+    await deleteStore(store.name);
+    const after = (await navigator.storage?.estimate?.())?.usage;
+    const freed = before !== undefined && after !== undefined ? `; ${formatBytes(Math.max(before - after, 0))} given back` : '';
+    showResult(note, `Deleted database ${store.name} and its files${freed}. Reload to start a new, empty one.`);
   });
 }
 

@@ -95,5 +95,9 @@ export function mountStream(store: Store): void {
   });
 
   name.addEventListener('change', follow);
+  // An import replaced the stream with another one's frames: show those from the start.
+  store.onChange((c) => {
+    if (c.module === 'database') follow();
+  });
   follow();
 }

@@ -24,7 +24,8 @@ export class NoticeWaiter {
   constructor(feed: ChangeFeed, matches: (change: ChangeNotice) => boolean, signal?: AbortSignal) {
     this.#signal = signal;
     this.#unsubscribe = feed.subscribe((change) => {
-      if (!matches(change)) return;
+      // An import replaced the whole database: every waiter reads again (the notice carries no frame).
+      if (!matches(change) && change.module !== 'database') return;
       if (this.#mustRead) {
         // Already useless until the next read: keep nothing.
       } else if (change.frame && this.#frames.length < MAX_CARRIED) {

@@ -1,6 +1,6 @@
 import { ElectedConnection } from './leader/elected-connection.js';
 import { StorageError } from '../shared/errors.js';
-import { leaderLockName, type OpenRequest } from '../shared/protocol.js';
+import { leaderLockName, rpcChannelName, type OpenRequest, type RpcMessage } from '../shared/protocol.js';
 import type { Connection, ConnectionOptions } from './connection.js';
 import { warnOnce } from './warn-once.js';
 import { startWorker, stopWorker } from './worker-handle.js';
@@ -34,8 +34,14 @@ async function openInProcess(options: ConnectionOptions, locks?: LockManager): P
   const { createEngineHost } = await import('../engine/engine-host.js');
   const server = options.server ? await options.server() : undefined;
   const { worker: _w, leaderTimeoutMs: _t, server: _s, notify, ...req } = options;
-  const release = locks && typeof indexedDB !== 'undefined' && req.storage !== 'memory' ? await holdLock(locks, req.name) : () => {};
-  const host = createEngineHost(notify ? { server, notify } : { server });
+  const locked = locks !== undefined && typeof indexedDB !== 'undefined' && req.storage !== 'memory';
+  const release = locked ? await holdLock(locks, req.name) : () => {};
+  const ended = new Set<() => void>();
+  const end = () => {
+    for (const listener of [...ended]) listener();
+  };
+  // A file store of this process is ended by deleteStore() through the host; a browser database through its channel.
+  const host = createEngineHost({ server, ended: end, ...(notify && { notify }) });
   let reply;
   try {
     reply = await host.open(req);
@@ -44,17 +50,43 @@ async function openInProcess(options: ConnectionOptions, locks?: LockManager): P
     throw err;
   }
   warnOnce(reply);
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      stopListening();
+      await host.close();
+      release();
+    })());
+  const stopListening = locked
+    ? onDeleting(req.name, () => {
+        end();
+        void close();
+      })
+    : () => {};
   return {
     storage: reply.storage,
     role: 'leader',
     send: async (calls) => host.exec(calls),
     onRoleChange: () => () => {},
-    close: async () => {
-      await host.close();
+    onEnded: (listener) => {
+      ended.add(listener);
+      return () => ended.delete(listener);
+    },
+    close,
+    crash: async () => {
+      stopListening();
       release();
     },
-    crash: async () => release(),
   };
+}
+
+/** Calls `listener` when deleteStore() announces it is deleting database `name`; returns the function that stops listening. */
+function onDeleting(name: string, listener: () => void): () => void {
+  const channel = new BroadcastChannel(rpcChannelName(name));
+  channel.onmessage = (event: MessageEvent<RpcMessage>) => {
+    if (event.data?.type === 'deleting') listener();
+  };
+  return () => channel.close();
 }
 
 async function holdLock(locks: LockManager, name: string): Promise<() => void> {
@@ -84,6 +116,8 @@ async function openWorker(req: OpenRequest, warning?: string): Promise<Connectio
     role: 'leader',
     send: (calls) => handle.exec(calls),
     onRoleChange: () => () => {},
+    // A private in-memory database: deleteStore() has nothing of it to delete.
+    onEnded: () => () => {},
     close: () => stopWorker(handle),
     crash: async () => handle.terminate(),
   };

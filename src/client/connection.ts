@@ -11,6 +11,8 @@ export interface Connection {
   readonly role: Role;
   send(calls: Call[]): Promise<BatchAnswer>;
   onRoleChange(listener: (role: Role) => void): () => void;
+  /** Calls `listener` once if the connection ends on its own (deleteStore() deleted the database); returns the unsubscribe function. */
+  onEnded(listener: () => void): () => void;
   close(): Promise<void>;
   /** Tests only: drop everything as a crashed tab would (no db close, no pool release). */
   crash(): Promise<void>;

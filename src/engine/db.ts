@@ -59,6 +59,11 @@ export class Db {
     return this.#driver.exportImage();
   }
 
+  /** A private database opened from an image (see {@link Driver.openCopy}). */
+  openCopy(image: Uint8Array): Driver {
+    return this.#driver.openCopy(image);
+  }
+
   /** Records that `key` of `module` changed; a notice goes out after commit, with `extras` (see NoticeExtras). */
   changed(module: ChangeModule, key: string, seq?: number, extras?: NoticeExtras): void {
     const change: Omit<ChangeNotice, 'version'> = seq === undefined ? { module, key } : { module, key, seq };

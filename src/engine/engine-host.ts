@@ -22,6 +22,7 @@ import { isReadOnly, readOps } from './ops/index.js';
 import { isIoError, opfsWriteRefused, sqliteCode, toStoreError } from './sql-errors.js';
 import { openStorage, type ServerStorage } from './storage/open-storage.js';
 import type { OpenedDb } from './storage/opened-db.js';
+import { holdOpenFile, releaseOpenFile } from './storage/open-files.js';
 
 /** What an in-process host is given beyond the browser's storage. */
 export type HostOptions = {
@@ -32,6 +33,8 @@ export type HostOptions = {
    * stores wake their own readers directly, so no runtime needs BroadcastChannel.
    */
   notify?: (changes: ChangeNotice[]) => void;
+  /** Called after the host closed on its own: deleteStore() ended it to delete its file. */
+  ended?: () => void;
 };
 
 /**
@@ -64,6 +67,7 @@ export function createEngineHost(options: HostOptions = {}) {
     }
     opened = db;
     request = req;
+    if (db.file !== undefined) holdOpenFile(db.file, endForDelete);
     return warning === undefined ? { storage: db.storage } : { storage: db.storage, warning };
   }
 
@@ -165,6 +169,27 @@ export function createEngineHost(options: HostOptions = {}) {
     return run;
   }
 
+  async function closeHost(): Promise<void> {
+    // Stop taking forwarded calls first: unanswered, they go to the next leader with their keys.
+    rpc?.close();
+    rpc = undefined;
+    for (let last; last !== queue;) {
+      last = queue;
+      await last;
+    }
+    notices?.close();
+    notices = undefined;
+    if (opened?.file !== undefined) releaseOpenFile(opened.file, endForDelete);
+    engine?.close();
+    opened?.release();
+    engine = opened = undefined;
+  }
+
+  async function endForDelete(): Promise<void> {
+    await closeHost();
+    options.ended?.();
+  }
+
   return {
     async open(req: OpenRequest): Promise<OpenReply> {
       const reply = await start(req);
@@ -201,20 +226,7 @@ export function createEngineHost(options: HostOptions = {}) {
       };
     },
 
-    async close(): Promise<void> {
-      // Stop taking forwarded calls first: unanswered, they go to the next leader with their keys.
-      rpc?.close();
-      rpc = undefined;
-      for (let last; last !== queue;) {
-        last = queue;
-        await last;
-      }
-      notices?.close();
-      notices = undefined;
-      engine?.close();
-      opened?.release();
-      engine = opened = undefined;
-    },
+    close: closeHost,
   };
 }
 

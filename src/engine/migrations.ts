@@ -98,17 +98,28 @@ const migrations: string[] = [
   `,
 ];
 
-/** Brings the database to the newest schema, in one transaction. */
-export function migrate(driver: Driver): void {
+/** The schema version this flowstore writes. */
+export const SCHEMA_VERSION = migrations.length;
+
+/** The tables a database of schema version `version` holds before any table() is opened, from the migrations' own text. */
+export function schemaTables(version: number): string[] {
+  return migrations.slice(0, version).flatMap((sql) => [...sql.matchAll(/CREATE TABLE (\w+)/g)].map((m) => m[1]!));
+}
+
+/**
+ * Brings the database to the newest schema (or to `target`, for tests that
+ * make images of older versions), in one transaction.
+ */
+export function migrate(driver: Driver, target = SCHEMA_VERSION): void {
   const current = driver.schemaVersion();
   if (current > migrations.length) {
     throw new StorageError(
       `This database has schema version ${current}, newer than this flowstore (${migrations.length}); upgrade flowstore to open it.`,
     );
   }
-  if (current === migrations.length) return;
+  if (current >= target) return;
   driver.transaction(() => {
-    for (let v = current; v < migrations.length; v++) driver.exec(migrations[v]!);
-    driver.setSchemaVersion(migrations.length);
+    for (let v = current; v < target; v++) driver.exec(migrations[v]!);
+    driver.setSchemaVersion(target);
   });
 }

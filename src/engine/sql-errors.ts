@@ -1,4 +1,4 @@
-import { StorageError, StorageFullError, StoreError } from '../shared/errors.js';
+import { NotFoundError, StorageError, StorageFullError, StoreError } from '../shared/errors.js';
 import { primaryCode, SQLITE_FULL, SQLITE_IOERR } from '../shared/sqlite-codes.js';
 
 /**
@@ -15,6 +15,12 @@ export function toStoreError(err: unknown): StoreError {
       { cause: err },
     );
   }
+  const table = missingRowsTable(message);
+  if (table !== undefined) {
+    return new NotFoundError(
+      `Table ${table} is not in this database: store.import() replaced the database with one that lacks it. Open it again with store.table() to create it.`,
+    );
+  }
   if (isQuotaError(err)) {
     // IndexedDB's QuotaExceededError carries no message.
     const detail = message ? ` (${message})` : '';
@@ -24,6 +30,16 @@ export function toStoreError(err: unknown): StoreError {
     );
   }
   return new StorageError(`The database failed: ${message}`, { cause: err, sqliteCode: code });
+}
+
+/**
+ * The table name of a missing rows table ("no such table: table_…"), which
+ * only an import can cause: a Table handle creates its table when opened.
+ * Undoes table-sql.ts's encoding ("_0" is "_", "_x" is "X").
+ */
+function missingRowsTable(message: string): string | undefined {
+  const encoded = /no such table: (?:main\.)?table_([a-z0-9_]+)/.exec(message)?.[1];
+  return encoded?.replace(/_(.)/g, (_, c: string) => (c === '0' ? '_' : c.toUpperCase()));
 }
 
 /** True for SQLITE_IOERR and its extended codes. */

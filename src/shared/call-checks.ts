@@ -1,5 +1,6 @@
 import { checkAppendMode } from './frame-mode.js';
 import { ValidationError } from './errors.js';
+import { assertSqliteImage } from './image-header.js';
 import { isPlainObject } from './json-object.js';
 import type { Call } from './protocol.js';
 import { assertId, assertInt, assertJson, assertString, describe } from './validate.js';
@@ -32,6 +33,7 @@ function checkStreamAttempt(stream: unknown, attempt: unknown): void {
  * those checks need the schema the call carries.
  */
 const checks: Record<string, Check | undefined> = {
+  'db.import': (image) => assertSqliteImage(image),
   'outputs.put': (runId, nodeId, value) => {
     assertId(runId, 'runId');
     assertId(nodeId, 'nodeId');

@@ -68,7 +68,9 @@ export type RpcMessage =
   | { type: 'call'; leaderId: string; from: string; id: number; calls: Call[] }
   | { type: 'reply'; to: string; id: number; reply: BatchAnswer | { error: WireError } }
   | { type: 'leader'; leaderId: string; storage: StorageKind }
-  | { type: 'who-leads' };
+  | { type: 'who-leads' }
+  /** deleteStore() is about to delete the database: every instance closes, the leader gives the files back. */
+  | { type: 'deleting' };
 
 /** The Web Lock whose holder owns the database (the leader). */
 export function leaderLockName(dbName: string): string {

@@ -25,8 +25,8 @@ export type DurableObjectCursorLike = Iterable<Record<string, unknown>> & {
   readonly rowsWritten: number;
 };
 
-/** The module a change notice is about. */
-export type ChangeModule = 'outputs' | 'globals' | 'records' | 'table' | 'streams';
+/** The module a change notice is about; 'database' (key 'import'): the whole database was replaced by store.import(). */
+export type ChangeModule = 'outputs' | 'globals' | 'records' | 'table' | 'streams' | 'database';
 
 /**
  * A change notice: sent after commit to every store instance of the database.

@@ -239,6 +239,46 @@ describe('demo, end to end in Chromium', () => {
     expect(await b.getByTestId('stream-error').isHidden()).toBe(true);
   });
 
+  it('exports, deletes and imports the database from the storage card, and the other tab follows each step', async () => {
+    const db = uniqueDb('in-out');
+    const context = await browser(await profile());
+    const a = await firstPage(context);
+    await openDemo(a, dev.url, db);
+    const b = await context.newPage();
+    await openDemo(b, dev.url, db);
+    await b.getByTestId('status-role').filter({ hasText: 'role: follower' }).waitFor();
+    await a.getByTestId('output-node').fill('kept');
+    await a.getByTestId('output-put').click();
+    await b.getByTestId('output-item').filter({ hasText: 'kept' }).waitFor();
+    const [download] = await Promise.all([a.waitForEvent('download'), a.getByTestId('export-db').click()]);
+    const exported = await download.path();
+
+    // Deleting takes two clicks; both tabs' stores end and say so.
+    await a.getByTestId('delete-db').click();
+    await a.getByTestId('delete-db').filter({ hasText: 'Click again to delete' }).waitFor();
+    await a.getByTestId('delete-db').click();
+    await a
+      .getByTestId('storage-note')
+      .filter({ hasText: `Deleted database ${db}` })
+      .waitFor();
+    await a.getByTestId('store-closed').waitFor();
+    await b.getByTestId('store-closed').filter({ hasText: 'it was deleted' }).waitFor();
+    await b.getByTestId('store-closed-reload').click();
+    await ready(b);
+    await a.reload();
+    await ready(a);
+    await b.getByTestId('output-list').filter({ hasText: 'No outputs in this run yet.' }).waitFor();
+
+    // A refused file says why and changes nothing; the exported one comes back in both tabs.
+    await a.getByTestId('import-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a database') });
+    await a.getByTestId('storage-error').filter({ hasText: 'ValidationError' }).waitFor();
+    await a.getByTestId('import-file').setInputFiles(exported);
+    await a.getByTestId('storage-note').filter({ hasText: 'Imported' }).waitFor();
+    await a.getByTestId('output-item').filter({ hasText: 'kept' }).waitFor();
+    await b.getByTestId('output-item').filter({ hasText: 'kept' }).waitFor();
+    expect(await b.getByTestId('store-closed').isHidden()).toBe(true);
+  });
+
   it('works built and previewed, with no COOP/COEP headers', async () => {
     const outDir = await tempDir('demo-dist');
     cleanups.push(outDir.remove);

@@ -73,6 +73,8 @@ export class LiveRunner<T> {
     // A read made after this notice arrived sees its commit: only reads already made can be stale.
     const reads = this.#tracker ?? this.#last;
     if (!reads?.matches(notice)) return;
+    // Values carried before an import describe the database it replaced.
+    if (notice.module === 'database') this.#carried.clear();
     if (notice.module === 'globals' && reads.readsGlobal(notice.key)) {
       const { valueJson, version } = notice;
       this.#carried.set(notice.key, valueJson === undefined ? { version } : { valueJson, version });

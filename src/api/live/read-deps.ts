@@ -69,7 +69,9 @@ export function dependencyOf(op: OpName, args: unknown[]): Dependency {
       'query',
     );
   }
-  return of(...args);
+  const dep = of(...args);
+  // store.import() replaced the whole database: every read may have changed.
+  return (n) => n.module === 'database' || dep(n);
 }
 
 function outputsOfRun(runId: unknown): Dependency {

@@ -32,6 +32,7 @@ export class ElectedConnection implements Connection {
   readonly #rpc: BroadcastChannel;
   readonly #forwarded: ForwardedCalls;
   readonly #roleListeners = new Set<(role: Role) => void>();
+  readonly #endedListeners = new Set<() => void>();
   /** Aborted on close; removes the page lifecycle listeners. */
   readonly #abort = new AbortController();
   #role: Role = 'follower';
@@ -93,11 +94,16 @@ export class ElectedConnection implements Connection {
     return this.#forwarded.add(calls, (call) => this.#forward(call));
   }
 
-  async close(): Promise<void> {
+  onEnded(listener: () => void): () => void {
+    this.#endedListeners.add(listener);
+    return () => this.#endedListeners.delete(listener);
+  }
+
+  async close(reason?: ClosedError): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#abort.abort();
-    this.#forwarded.closeAll();
+    this.#forwarded.closeAll(reason);
     this.#rpc.close();
     await this.#stepDown('clean');
   }
@@ -291,7 +297,25 @@ export class ElectedConnection implements Connection {
         return;
       case 'call':
         return; // answered by the leader's worker, not here
+      case 'deleting':
+        void this.#endForDelete();
+        return;
     }
+  }
+
+  /**
+   * deleteStore() is deleting the database: close as store.close() would (a
+   * leader lets its running writes finish and gives the files and the lock
+   * back), and say so to the store, which ends too.
+   */
+  async #endForDelete(): Promise<void> {
+    if (this.#closed) return;
+    const why = new ClosedError(
+      `Database "${this.#options.name}" was deleted by deleteStore(); open it again with openStore() to start a new one.`,
+    );
+    const closing = this.close(why);
+    for (const listener of [...this.#endedListeners]) listener();
+    await closing;
   }
 
   #post(msg: RpcMessage): void {

@@ -72,9 +72,9 @@ export class ForwardedCalls {
     }
   }
 
-  /** Rejects every waiting batch with ClosedError. */
-  closeAll(): void {
-    for (const id of [...this.#entries.keys()]) this.reject(id, new ClosedError());
+  /** Rejects every waiting batch with ClosedError (`reason`, if given). */
+  closeAll(reason?: ClosedError): void {
+    for (const id of [...this.#entries.keys()]) this.reject(id, reason ?? new ClosedError());
   }
 
   #timer(id: number): ReturnType<typeof setTimeout> {

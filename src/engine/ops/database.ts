@@ -2,6 +2,7 @@ import { readOp } from './read-op.js';
 import { ValidationError } from '../../shared/errors.js';
 import type { Db } from '../db.js';
 import { hasSeveralStatements } from '../sql-text.js';
+import { importImage } from '../import-image.js';
 
 // Pragmas that only report; those in the first list also set a value when given one.
 const REPORTING_PRAGMAS = new Set(['journal_mode', 'synchronous', 'locking_mode', 'user_version', 'page_size', 'foreign_keys']);
@@ -38,11 +39,16 @@ function assertReadOnly(sql: unknown): asserts sql is string {
   throw refuse(`PRAGMA ${name}${rest ? ' with a value' : ''} could change the database or its settings`);
 }
 
-/** Whole-database operations: export, and read-only diagnostics. */
+/** Whole-database operations: export, import, and read-only diagnostics. */
 export const databaseOps = {
   'db.export': readOp((db: Db): Uint8Array => {
     return db.exportImage();
   }),
+
+  /** Replaces the whole database by a checked image (see importImage); every reader hears one 'database' notice. */
+  'db.import': (db: Db, image: Uint8Array): void => {
+    importImage(db, image);
+  },
 
   /** Runs a SELECT, EXPLAIN or reporting PRAGMA (integrity checks and query plans in tests and tools). */
   'db.inspect': readOp((db: Db, sql: string): Record<string, unknown>[] => {

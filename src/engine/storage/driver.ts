@@ -43,6 +43,13 @@ export interface Driver {
   setSchemaVersion(version: number): void;
   /** A consistent image of the whole database (a valid .sqlite3 file). */
   exportImage(): Uint8Array;
+  /**
+   * A private, writable database of its own opened from `image` (a copy: the
+   * image and this database stay apart), to check and migrate an image before
+   * it replaces this one. Close it when done.
+   * @throws StorageError where the binding cannot open one (Durable Objects).
+   */
+  openCopy(image: Uint8Array): Driver;
   /** Finalizes cached statements and closes the database. */
   close(): void;
 }

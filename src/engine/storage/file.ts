@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { StorageError } from '../../shared/errors.js';
@@ -21,7 +21,8 @@ import type { OpenedDb } from './opened-db.js';
 export async function openFile(path: string, choice?: FileDriverName): Promise<OpenedDb> {
   const file = resolve(path);
   mkdirSync(dirname(file), { recursive: true });
-  const db = await openNative(file, choice);
+  const open = await nativeOpener(choice);
+  const db = open(file);
   try {
     configure(db);
   } catch (err) {
@@ -33,23 +34,26 @@ export async function openFile(path: string, choice?: FileDriverName): Promise<O
         )
       : toStoreError(err);
   }
-  return { driver: new PreparedDriver(db), storage: 'file', release: () => {} };
+  return { driver: new PreparedDriver(db, (image) => openTempCopy(open, image)), storage: 'file', release: () => {}, file };
 }
 
-async function openNative(file: string, choice: FileDriverName | undefined): Promise<NativeDatabase> {
+type Opener = (file: string) => NativeDatabase;
+
+/** How this runtime opens a SQLite file: the binding is loaded once, so copies of images open synchronously. */
+async function nativeOpener(choice: FileDriverName | undefined): Promise<Opener> {
   if (choice === undefined || choice === 'bun:sqlite') {
     const Bun = await loadBunSqlite();
-    if (Bun) return bunSqlite(Bun, file);
+    if (Bun) return (file) => bunSqlite(Bun, file);
     if (choice) throw new StorageError('driver "bun:sqlite" exists only in Bun; leave driver unset to pick the one this runtime has.');
   }
   if (choice === undefined || choice === 'node:sqlite') {
     const Node = await loadNodeSqlite();
-    if (Node) return nodeSqlite(Node, file, vacuumImage);
+    if (Node) return (file) => nodeSqlite(Node, file, vacuumImage);
     if (choice)
       throw new StorageError('driver "node:sqlite" is not available in this runtime (it needs Node 22.13 or later, Deno 2 or Bun).');
   }
   const Better = await loadBetterSqlite3();
-  if (Better) return betterSqlite3(Better, file);
+  if (Better) return (file) => betterSqlite3(Better, file);
   throw new StorageError(
     `No SQLite driver for a file here: this runtime has no node:sqlite (Node ${globalThis.process?.versions?.node ?? '?'}; it needs 22.13 or later) and the optional peer dependency better-sqlite3 is not installed. Run \`npm install better-sqlite3@12\`, or use Node 22.13 or later.`,
   );
@@ -73,9 +77,42 @@ function configure(db: NativeDatabase): void {
   db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; BEGIN EXCLUSIVE; COMMIT');
 }
 
+/**
+ * A private database opened from `image`: the bindings cannot all load an
+ * image into memory (node:sqlite has no deserialize), so it is a temporary
+ * file, removed when the copy closes.
+ */
+function openTempCopy(open: Opener, image: Uint8Array): NativeDatabase {
+  const temp = tempPath('import');
+  writeFileSync(temp, image);
+  let db: NativeDatabase;
+  try {
+    db = open(temp);
+    // A scratch copy: losing it in a crash loses nothing.
+    db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
+  return {
+    ...db,
+    close: () => {
+      try {
+        db.close();
+      } finally {
+        for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(temp + suffix, { force: true });
+      }
+    },
+  };
+}
+
+function tempPath(what: string): string {
+  return join(tmpdir(), `flowstore-${what}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.sqlite3`);
+}
+
 /** The database image through VACUUM INTO a temporary file, for drivers without sqlite3_serialize. */
 function vacuumImage(exec: (sql: string) => void): Uint8Array {
-  const temp = join(tmpdir(), `flowstore-export-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.sqlite3`);
+  const temp = tempPath('export');
   try {
     exec(`VACUUM INTO '${temp.replaceAll("'", "''")}'`);
     return new Uint8Array(readFileSync(temp));

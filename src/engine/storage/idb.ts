@@ -1,5 +1,5 @@
 import { loadImage, saveImage } from './idb-images.js';
-import { WasmDriver } from './drivers/wasm.js';
+import { deserialize, WasmDriver } from './drivers/wasm.js';
 import { loadSqlite } from './load-sqlite.js';
 import type { OpenedDb } from './opened-db.js';
 
@@ -17,12 +17,7 @@ export async function openIdb(name: string): Promise<OpenedDb> {
   const key = `db:${name}`;
   const image = await loadImage(key);
   const db = new sqlite3.oo1.DB(':memory:', 'c');
-  if (image && image.byteLength > 0) {
-    const p = sqlite3.wasm.allocFromTypedArray(image);
-    const { SQLITE_DESERIALIZE_FREEONCLOSE, SQLITE_DESERIALIZE_RESIZEABLE } = sqlite3.capi;
-    const flags = SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE;
-    db.checkRc(sqlite3.capi.sqlite3_deserialize(db, 'main', p, image.byteLength, image.byteLength, flags));
-  }
+  if (image && image.byteLength > 0) deserialize(sqlite3, db, image);
   db.exec('PRAGMA foreign_keys = ON');
   const driver = new WasmDriver(sqlite3, db);
   return {

@@ -1,5 +1,6 @@
 import { StorageError } from '../../shared/errors.js';
 import type { OpenRequest } from '../../shared/protocol.js';
+import { registerStore } from '../../shared/store-registry.js';
 import { hasIndexedDb, openIdb } from './idb.js';
 import { openMemory } from './memory.js';
 import type { OpenedDb } from './opened-db.js';
@@ -14,6 +15,16 @@ export type ServerStorage = (req: OpenRequest) => Promise<OpenedDb>;
  * had to fall back; it ends on memory only where neither exists, with a warning too.
  */
 export async function openStorage(req: OpenRequest, server?: ServerStorage): Promise<{ db: OpenedDb; warning?: string }> {
+  if (req.path !== undefined || req.durableObject !== undefined || req.storage === 'memory' || !hasIndexedDb()) return open(req, server);
+  // Durable browser storage: its name is noted for listStores(), alongside the open. A failure
+  // to note it costs only the listing, never the open.
+  const noted = registerStore(req.name).catch(() => {});
+  const opened = await open(req, server);
+  await noted;
+  return opened;
+}
+
+async function open(req: OpenRequest, server?: ServerStorage): Promise<{ db: OpenedDb; warning?: string }> {
   if (req.path !== undefined || req.durableObject !== undefined) {
     if (!server)
       throw new StorageError(

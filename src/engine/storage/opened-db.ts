@@ -10,6 +10,8 @@ export type OpenedDb = {
   storage: StorageKind;
   /** Gives back what the database held beyond its connection (OPFS access handles); after driver.close(). */
   release: () => void;
+  /** The absolute path of the database file, for file storage. */
+  file?: string;
   /** For snapshot storage: saves the committed image; a write resolves only after it. */
   persist?: () => Promise<void>;
 };

@@ -5,6 +5,7 @@ import { toStoreError } from '../sql-errors.js';
 import { WasmDriver } from './drivers/wasm.js';
 import { loadSqlite } from './load-sqlite.js';
 import type { OpenedDb } from './opened-db.js';
+import { POOL_ROOT, poolSlug } from '../../shared/pool-slug.js';
 
 /** True where this thread can hold OPFS sync access handles (dedicated workers). */
 export function hasOpfs(): boolean {
@@ -26,7 +27,7 @@ export async function openOpfs(name: string): Promise<OpenedDb> {
   try {
     pool = await sqlite3.installOpfsSAHPoolVfs({
       name: `flowstore-${slug}`,
-      directory: `.flowstore/${slug}`,
+      directory: `${POOL_ROOT}/${slug}`,
       initialCapacity: 6,
       preserveOnInitFailure: true,
     });
@@ -95,15 +96,4 @@ function refusalOf(err: unknown): string | undefined {
     if (name === kind || message.includes(kind)) return `${kind}: ${message}`;
   }
   return undefined;
-}
-
-/** A VFS- and directory-safe name for a database name of any characters. */
-export function poolSlug(name: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) {
-    hash ^= name.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  const readable = name.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 32);
-  return `${readable}-${hash.toString(16).padStart(8, '0')}`;
 }

@@ -83,6 +83,12 @@ export class DurableObjectDriver implements Driver {
     );
   }
 
+  openCopy(): Driver {
+    throw new StorageError(
+      'import() is not available for a Durable Object store: a Durable Object has no SQLite of its own to check an image in, and its database cannot be replaced as a file. Write the data through the store instead.',
+    );
+  }
+
   close(): void {
     // The object's storage lives as long as the object; there is nothing to close.
   }

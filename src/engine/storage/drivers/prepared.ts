@@ -1,3 +1,4 @@
+import { StorageError } from '../../../shared/errors.js';
 import { bindable, type Driver, type Params, type SqlRow, type SqlValue } from '../driver.js';
 import { SqlTransactions } from './sql-transactions.js';
 
@@ -41,9 +42,12 @@ export class PreparedDriver implements Driver {
   readonly #db: NativeDatabase;
   readonly #cache = new Map<string, NativeStatement>();
   readonly #transactions = new SqlTransactions((sql) => this.run(sql));
+  readonly #copy: ((image: Uint8Array) => NativeDatabase) | undefined;
 
-  constructor(db: NativeDatabase) {
+  /** `copy` opens a private database from an image, with the same binding (see {@link Driver.openCopy}). */
+  constructor(db: NativeDatabase, copy?: (image: Uint8Array) => NativeDatabase) {
     this.#db = db;
+    this.#copy = copy;
   }
 
   run(sql: string, params?: Params): number {
@@ -88,6 +92,11 @@ export class PreparedDriver implements Driver {
 
   exportImage(): Uint8Array {
     return this.#db.serialize();
+  }
+
+  openCopy(image: Uint8Array): Driver {
+    if (!this.#copy) throw new StorageError('This SQLite binding was opened without a way to open a copy of an image.');
+    return new PreparedDriver(this.#copy(image), this.#copy);
   }
 
   close(): void {

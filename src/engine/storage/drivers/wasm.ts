@@ -87,6 +87,17 @@ export class WasmDriver implements Driver {
     return this.#sqlite3.capi.sqlite3_js_db_export(this.#db);
   }
 
+  openCopy(image: Uint8Array): Driver {
+    const db = new this.#sqlite3.oo1.DB(':memory:', 'c');
+    try {
+      deserialize(this.#sqlite3, db, image);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new WasmDriver(this.#sqlite3, db);
+  }
+
   close(): void {
     for (const { stmt } of this.#cache.values()) stmt.finalize();
     this.#cache.clear();
@@ -125,4 +136,13 @@ export class WasmDriver implements Driver {
   #names(cached: Cached): string[] {
     return (cached.names ??= cached.stmt.getColumnNames());
   }
+}
+
+/** Loads `image` into the (in-memory) database `db`, which then owns a copy of the bytes in the wasm heap. */
+export function deserialize(sqlite3: Sqlite3Static, db: Database, image: Uint8Array): void {
+  const p = sqlite3.wasm.allocFromTypedArray(image);
+  const { SQLITE_DESERIALIZE_FREEONCLOSE, SQLITE_DESERIALIZE_RESIZEABLE } = sqlite3.capi;
+  // FREEONCLOSE: SQLite frees the copy on close, and also when deserializing fails.
+  const flags = SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE;
+  db.checkRc(sqlite3.capi.sqlite3_deserialize(db, 'main', p, image.byteLength, image.byteLength, flags));
 }

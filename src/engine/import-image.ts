@@ -1,0 +1,137 @@
+import { StoreError, ValidationError } from '../shared/errors.js';
+import { assertSqliteImage } from '../shared/image-header.js';
+import type { Db } from './db.js';
+import { migrate, SCHEMA_VERSION, schemaTables } from './migrations.js';
+import type { Driver, SqlRow } from './storage/driver.js';
+
+/** The SQLite tables that hold a flowstore table's rows (see table-sql.ts: names are encoded into [a-z0-9_]). */
+const ROWS_TABLE = /^table_[a-z0-9_]+$/;
+
+/** Rows copied per statement: bounds the memory a large table takes while it is copied. */
+const PAGE = 1000;
+
+/**
+ * Replaces the whole database by the image: checked first on a private copy
+ * (SQLite header, integrity_check, a flowstore schema no newer than this
+ * code's, migrated there if older), then copied in table by table inside the
+ * caller's transaction, so a failure at any point (a broken reference found
+ * at the end, a full disk) rolls everything back. The commit counter and the
+ * replies kept for retried calls stay this database's own.
+ * @throws ValidationError saying what is wrong with the image.
+ */
+export function importImage(db: Db, image: Uint8Array): void {
+  assertSqliteImage(image);
+  // Bytes 18-19 say WAL (2) in a WAL database's image; the copy is a plain file or an in-memory database, which cannot be WAL.
+  image[18] = image[19] = 1;
+  const copy = checked(() => db.openCopy(image));
+  try {
+    checked(() => checkImage(copy));
+    migrate(copy);
+    replaceWith(db, copy);
+  } finally {
+    copy.close();
+  }
+  db.changed('database', 'import');
+}
+
+/** Runs the checks; SQLite's own complaints about the bytes become a ValidationError. */
+function checked<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    throw new ValidationError(`the image is not a readable SQLite database (${(err as Error)?.message ?? String(err)})`, 'image');
+  }
+}
+
+function checkImage(copy: Driver): void {
+  const problems = copy.query('PRAGMA integrity_check(10)').map((r) => String(r.integrity_check));
+  if (problems.length !== 1 || problems[0] !== 'ok') {
+    throw new ValidationError(`the image is damaged; SQLite's integrity_check says: ${problems.join('; ')}`, 'image');
+  }
+  const version = copy.schemaVersion();
+  const objects = copy.query(`SELECT type, name, tbl_name FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`);
+  const tables = objects.filter((o) => o.type === 'table').map((o) => String(o.name));
+  if (version > SCHEMA_VERSION) {
+    throw new ValidationError(
+      `the image has flowstore schema version ${version}, newer than this flowstore's (${SCHEMA_VERSION}); import it with a newer flowstore`,
+      'image',
+    );
+  }
+  const expected = schemaTables(version);
+  const missing = expected.filter((t) => !tables.includes(t));
+  if (version < 1 || missing.length > 0) {
+    const has = tables.length === 0 ? 'no tables' : `tables ${list(tables)}`;
+    throw new ValidationError(
+      `this is not a flowstore database (it has ${has} and schema version ${version}${missing.length > 0 && version >= 1 ? `, but lacks ${list(missing)}` : ''}): import only images made by store.export()`,
+      'image',
+    );
+  }
+  const foreign = tables.filter((t) => !expected.includes(t) && !ROWS_TABLE.test(t));
+  if (foreign.length > 0) {
+    throw new ValidationError(`the image holds tables flowstore never makes (${list(foreign)}): it is not a flowstore database`, 'image');
+  }
+  // Triggers and views would run or be read by code that never made them.
+  const other = objects.filter((o) => o.type !== 'table' && o.type !== 'index');
+  if (other.length > 0) {
+    throw new ValidationError(
+      `the image holds ${other.map((o) => `a ${String(o.type)} ${JSON.stringify(o.name)}`).join(', ')}, which flowstore never makes`,
+      'image',
+    );
+  }
+}
+
+/** Drops everything of this database and copies in the checked copy's tables, rows and indexes. */
+function replaceWith(db: Db, copy: Driver): void {
+  const version = db.get(`SELECT value FROM meta WHERE key = 'version'`)?.value ?? 0;
+  const calls = db.all('SELECT key, reply, at FROM applied_calls');
+  // References are checked once, after every table is back (see the check below).
+  db.exec('PRAGMA defer_foreign_keys = ON');
+  const old = db.query(`SELECT type, name FROM sqlite_schema WHERE type IN ('table', 'view', 'trigger')
+    AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid DESC`);
+  for (const o of old) db.exec(`DROP ${String(o.type).toUpperCase()} IF EXISTS ${quote(o.name)}`);
+  const objects = copy.query(`SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL
+    AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid`);
+  for (const t of objects.filter((o) => o.type === 'table')) {
+    db.exec(String(t.sql));
+    copyRows(db, copy, String(t.name));
+  }
+  // Indexes after their rows: building one at once is faster than growing it row by row.
+  for (const i of objects.filter((o) => o.type === 'index')) db.exec(String(i.sql));
+  db.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)`, [version]);
+  db.run('DELETE FROM applied_calls');
+  for (const c of calls) db.run('INSERT INTO applied_calls (key, reply, at) VALUES (?, ?, ?)', [c.key!, c.reply!, c.at!]);
+  const broken = db.query('PRAGMA foreign_key_check');
+  if (broken.length > 0) {
+    const where = [...new Set(broken.map((r) => String(r.table)))];
+    throw new ValidationError(
+      `the image's rows break its own references (${broken.length} row(s) of ${list(where)} point at rows that are not there)`,
+      'image',
+    );
+  }
+}
+
+function copyRows(db: Db, copy: Driver, table: string): void {
+  const columns = copy.query(`PRAGMA table_info(${quote(table)})`).map((c) => quote(c.name));
+  const names = columns.join(', ');
+  const insert = `INSERT INTO ${quote(table)} (${names}) VALUES (${columns.map(() => '?').join(', ')})`;
+  const select = `SELECT rowid AS "flowstore rowid", ${names} FROM ${quote(table)}`;
+  let rows: SqlRow[] = copy.all(`${select} ORDER BY rowid LIMIT ${PAGE}`);
+  while (rows.length > 0) {
+    for (const row of rows) {
+      const { 'flowstore rowid': _, ...values } = row;
+      db.run(insert, Object.values(values));
+    }
+    if (rows.length < PAGE) break;
+    rows = copy.all(`${select} WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE}`, [rows[rows.length - 1]!['flowstore rowid']!]);
+  }
+}
+
+function quote(name: unknown): string {
+  return `"${String(name).replaceAll('"', '""')}"`;
+}
+
+function list(names: string[]): string {
+  const shown = names.slice(0, 8).join(', ');
+  return names.length > 8 ? `${shown} and ${names.length - 8} more` : shown;
+}

@@ -1,0 +1,56 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { ClosedError, deleteStore, listStores, openStore, StorageError, ValidationError } from '../../src/server.js';
+import { fillEveryModule, readEveryModule } from '../support/every-module.js';
+import { Child, runtimes } from '../support/child-process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'flowstore-stores-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('lists the flowstore files of a directory, and deletes one held by a store of this process (which ends) or by none', async () => {
+  expect(await listStores({ dir })).toEqual([]);
+  const a = await openStore({ name: 'a', path: join(dir, 'a.sqlite3') });
+  await fillEveryModule(a, 'a');
+  const live = a.globals.live('shared');
+  const ended = new Promise<void>((resolve) => live.subscribe({ next: () => {}, complete: resolve }));
+  const b = await openStore({ name: 'b', path: join(dir, 'b.sqlite3') });
+  await b.globals.put('k', 1);
+  await b.close();
+  writeFileSync(join(dir, 'notes.txt'), 'not a database');
+  expect(await listStores({ dir })).toEqual(['a.sqlite3', 'b.sqlite3']);
+
+  // a: open here; its store ends, its files go.
+  await deleteStore('a', { path: join(dir, 'a.sqlite3') });
+  await ended;
+  await expect(a.globals.get('shared')).rejects.toBeInstanceOf(ClosedError);
+  for (const side of ['', '-wal', '-shm', '-journal']) expect(existsSync(join(dir, `a.sqlite3${side}`))).toBe(false);
+  // b: closed; deleting twice is fine.
+  await deleteStore('b', { path: join(dir, 'b.sqlite3') });
+  await deleteStore('b', { path: join(dir, 'b.sqlite3') });
+  expect(await listStores({ dir })).toEqual([]);
+  const fresh = await openStore({ name: 'a', path: join(dir, 'a.sqlite3') });
+  expect(await readEveryModule(fresh, 'a')).toMatchObject({ once: undefined, rows: [] });
+  await fresh.close();
+
+  await expect(deleteStore('x', { path: join(dir, 'notes.txt') })).rejects.toMatchObject({ code: 'VALIDATION', path: 'path' });
+  expect(existsSync(join(dir, 'notes.txt'))).toBe(true);
+  await expect(deleteStore('a')).rejects.toBeInstanceOf(ValidationError);
+  await expect(listStores()).rejects.toMatchObject({ code: 'VALIDATION', path: 'dir' });
+});
+
+it('refuses to delete a file another process holds, and leaves it whole', async () => {
+  const path = join(dir, 'held.sqlite3');
+  const holder = new Child(runtimes.node, 'hold', path);
+  expect(await holder.next((m) => m.ready === true)).toEqual({ ready: true, storage: 'file' });
+  const refused = deleteStore('held', { path });
+  await expect(refused).rejects.toBeInstanceOf(StorageError);
+  await expect(refused).rejects.toMatchObject({ sqliteCode: 5 });
+  holder.process.stdin.end();
+  await holder.next((m) => m.closed === true);
+  await holder.exited;
+  const store = await openStore({ name: 'held', path });
+  expect(await store.outputs.keys('run')).toEqual(['holder']);
+  await store.close();
+});
