@@ -66,6 +66,11 @@ function errorsOf(task: Task | undefined): string[] {
   return (task?.result?.errors ?? []).map((e) => `${e.name ?? 'Error'}: ${e.message}${e.stack ? `\n${e.stack}` : ''}`);
 }
 
+/** Errors of a task and of everything below it (a describe's afterAll reports on the describe). */
+function allErrors(task: Task): string[] {
+  return [...errorsOf(task), ...('tasks' in task ? task.tasks.flatMap(allErrors) : [])];
+}
+
 /** Every contract case, by file (collecting runs each file's body, opening nothing). */
 export async function listCases(): Promise<{ cases: CaseInfo[]; errors: string[] }> {
   const collected = (await collectTests(Object.keys(files), runner)) as File[];
@@ -78,7 +83,6 @@ export async function runCase(storage: DurableObjectStorageLike, file: string, i
   runInDurableObject(storage);
   const [result] = (await startTests([{ filepath: file, testIds: [id] }], runner)) as File[];
   const test = result && find(result, id);
-  // A failing file-level hook (or collection) fails the case too.
-  const errors = [...errorsOf(result), ...errorsOf(test)];
-  return { state: test?.result?.state ?? 'not run', errors };
+  // Only this case ran: a failing hook around it (or the file's collection) fails it too.
+  return { state: test?.result?.state ?? 'not run', errors: result ? allErrors(result) : ['the file did not run'] };
 }
