@@ -36,10 +36,10 @@ async function openRaw(path, name) {
 }
 
 let files = 0;
-async function scenario() {
+async function scenario(binding = driver) {
   const path = join(dir, `s-${++files}.sqlite3`);
-  const store = await openStore({ name: 'bench', path, ...(driver && { driver }) });
-  const raw = await openRaw(join(dir, `raw-${files}.sqlite3`), driver ?? defaultDriver(store));
+  const store = await openStore({ name: 'bench', path, ...(binding && { driver: binding }) });
+  const raw = await openRaw(join(dir, `raw-${files}.sqlite3`), binding ?? defaultDriver());
   const value = JSON.stringify({ n: 1, text: 'a small output value' });
   const t = {};
   const time = async (key, fn) => {
@@ -89,6 +89,12 @@ function defaultDriver() {
 await scenario(); // warm-up: JIT, page cache, file creation
 const runs = [];
 for (let r = 0; r < RUNS; r++) runs.push(await scenario());
+// On Bun, which binding openStore picks by default: both, interleaved in this one process.
+const bindings = globalThis.Bun && !driver ? { 'bun:sqlite': [], 'node:sqlite': [] } : undefined;
+if (bindings) {
+  await scenario('node:sqlite'); // its warm-up
+  for (let r = 0; r < RUNS; r++) for (const b of Object.keys(bindings)) bindings[b].push(await scenario(b));
+}
 rmSync(dir, { recursive: true, force: true });
 
 const m = (key) => median(runs.map((x) => x[key]));
@@ -113,3 +119,14 @@ console.log('\n| comparison | value | target | |\n| --- | --- | --- | --- |');
 console.log(`| awaited put ÷ raw awaited one-row transaction | ${ratio('putAwaited', 'rawAwaited', '≤ 1.3×')} |`);
 console.log(`| concurrent puts ÷ raw one transaction | ${ratio('putConcurrent', 'rawOneTx', '≤ 1.5×')} |`);
 console.log(`| awaited get ÷ raw prepared SELECT | ${ratio('getAwaited', 'rawGet')} |`);
+
+if (bindings) {
+  const mb = (b, key) => median(bindings[b].map((x) => x[key]));
+  console.log(`\n### ${runtime}: flowstore on bun:sqlite vs on node:sqlite (interleaved, median of ${RUNS} runs each)\n`);
+  console.log('| measure | bun:sqlite | node:sqlite | node:sqlite ÷ bun:sqlite |\n| --- | --- | --- | --- |');
+  for (const [name, key] of rows.filter(([n]) => !n.startsWith('raw'))) {
+    console.log(
+      `| ${name} | ${fmtMs(mb('bun:sqlite', key))} | ${fmtMs(mb('node:sqlite', key))} | ${(mb('node:sqlite', key) / mb('bun:sqlite', key)).toFixed(2)}× |`,
+    );
+  }
+}

@@ -1,5 +1,6 @@
 // `npm test`: finds each browser (or says how to get it), builds dist/ (the server tests' child
-// processes import the package by name), runs every Vitest project on this Node, then the
+// processes import the package by name), runs every Vitest project on this Node (the server
+// project includes the contract suite in Durable Objects under workerd, through miniflare), then the
 // contract suite again on each other runtime from devDependencies: Node 24 (node:sqlite),
 // Deno (node:sqlite), Bun (bun:sqlite and node:sqlite). Arguments go to the first run only,
 // and skip the other runtimes (`npm test -- test/contract/outputs.test.ts`).

@@ -109,7 +109,8 @@ describe.each(backends)('tables: hostile input ($label)', (backend) => {
     await setUp(store);
     const t = await todos(store, 'hostile');
     await t.create({ title: 'x' });
-    const image = await store.export();
+    // Byte for byte where the database has an image; a Durable Object has none (its catalog and rows are in the snapshot).
+    const image = backend.noExport ? undefined : await store.export();
     const before = await snapshot(store);
     expect(NOT_IDENTIFIERS).toHaveLength(HOSTILE.length - 1);
     for (const h of NOT_IDENTIFIERS) {
@@ -125,6 +126,6 @@ describe.each(backends)('tables: hostile input ($label)', (backend) => {
       await expect(t.aliases.create('a', { where: { [h]: 'x' } as never })).rejects.toMatchObject({ code: 'VALIDATION' });
     }
     expect(await snapshot(store)).toStrictEqual(before);
-    expect(await store.export()).toEqual(image);
+    if (image) expect(await store.export()).toEqual(image);
   });
 });

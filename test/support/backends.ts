@@ -1,4 +1,5 @@
 import { openStore, type Change, type FileDriverName, type StorageKind, type Store, type StoreOptions } from '../../src/server.js';
+import { durableObjectFor } from './durable-object-slot.js';
 import { engine, hasOpfsWorkers } from './engine.js';
 
 /** A backend that claims the store contract, and how to open a store on it. */
@@ -9,6 +10,8 @@ export type Backend = {
   /** Whether data outlives close() + reopen. */
   durable: boolean;
   options: Omit<StoreOptions, 'name'>;
+  /** A Durable Object gives no image of its database: export() rejects with StorageError there (README). */
+  noExport?: boolean;
   /** Deno's node:sqlite reads strings back cut at U+0000, so flowstore refuses them there (README, Runtimes). */
   refusesNul?: boolean;
   /** Options that depend on the database name (a file per name). */
@@ -16,8 +19,11 @@ export type Backend = {
 };
 
 const inBrowser = typeof window !== 'undefined';
-// Loaded only outside the browser: this file is shared with the Chromium project.
-const node = inBrowser ? undefined : { fs: await import('node:fs'), os: await import('node:os'), path: await import('node:path') };
+// In workerd this file is bundled with the contract cases (test/workerd/contract-worker.ts), and openStore is flowstore's workerd build.
+const inWorkerd = typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers';
+// Loaded only in Node, Deno and Bun: this file is shared with the browser projects and the workerd bundle.
+const node =
+  inBrowser || inWorkerd ? undefined : { fs: await import('node:fs'), os: await import('node:os'), path: await import('node:path') };
 
 /** Which SQLite binding this runtime opens files with by default (what openStore picks). */
 function defaultFileDriver(): FileDriverName {
@@ -76,18 +82,30 @@ function serverBackends(): Backend[] {
  * all three worker backends; Firefox runs OPFS and WebKit IndexedDB, the
  * storage 'auto' picks in each (the other backends are the same engine code,
  * proven in Chromium), which keeps three browsers within the time a run may take.
+ * In workerd, each case runs in a Durable Object of its own (test/server/workerd-contract.test.ts).
  */
-export const backends: Backend[] = inBrowser
+export const backends: Backend[] = inWorkerd
   ? [
-      ...(hasOpfsWorkers ? [{ label: 'worker + OPFS', storage: 'opfs', durable: true, options: { storage: 'opfs' } } as const] : []),
-      ...(engine !== 'firefox'
-        ? [{ label: 'worker + IndexedDB', storage: 'idb', durable: true, options: { storage: 'idb' } } as const]
-        : []),
-      ...(engine === 'chromium'
-        ? [{ label: 'worker + memory', storage: 'memory', durable: false, options: { storage: 'memory' } } as const]
-        : []),
+      {
+        label: 'workerd Durable Object',
+        storage: 'durable-object',
+        durable: true,
+        noExport: true,
+        options: {},
+        optionsFor: (name) => ({ durableObject: durableObjectFor(name) }),
+      },
     ]
-  : serverBackends();
+  : inBrowser
+    ? [
+        ...(hasOpfsWorkers ? [{ label: 'worker + OPFS', storage: 'opfs', durable: true, options: { storage: 'opfs' } } as const] : []),
+        ...(engine !== 'firefox'
+          ? [{ label: 'worker + IndexedDB', storage: 'idb', durable: true, options: { storage: 'idb' } } as const]
+          : []),
+        ...(engine === 'chromium'
+          ? [{ label: 'worker + memory', storage: 'memory', durable: false, options: { storage: 'memory' } } as const]
+          : []),
+      ]
+    : serverBackends();
 
 let counter = 0;
 

@@ -40,9 +40,14 @@ export interface NativeDatabase {
  */
 export class PreparedDriver implements Driver {
   readonly #db: NativeDatabase;
-  readonly #cache = new Map<string, NativeStatement>();
+  readonly #cache = new Map<string, Cached>();
   readonly #transactions = new SqlTransactions((sql) => this.run(sql));
   readonly #copy: ((image: Uint8Array) => NativeDatabase) | undefined;
+  /**
+   * Counted here rather than asked of SQLite (`SELECT total_changes()`): the engine takes a
+   * mark around every call of a batch, and that query was one more statement per call.
+   */
+  #written = 0;
 
   /** `copy` opens a private database from an image, with the same binding (see {@link Driver.openCopy}). */
   constructor(db: NativeDatabase, copy?: (image: Uint8Array) => NativeDatabase) {
@@ -51,15 +56,26 @@ export class PreparedDriver implements Driver {
   }
 
   run(sql: string, params?: Params): number {
-    return this.#prepared(sql).run(bindable(params));
+    const changed = this.#prepared(sql).stmt.run(bindable(params));
+    // After a statement that is not an INSERT, UPDATE or DELETE (BEGIN, DDL), bindings report the
+    // count of the last one that was: counting it again only makes a mark move when nothing was written.
+    this.#written += changed;
+    return changed;
   }
 
   get(sql: string, params?: Params): SqlRow | undefined {
-    return this.#prepared(sql).get(bindable(params));
+    const { stmt, writes } = this.#prepared(sql);
+    const row = stmt.get(bindable(params));
+    // An INSERT … RETURNING: how many rows it changed is not reported; that it ran is enough for a mark.
+    if (writes) this.#written++;
+    return row;
   }
 
   all(sql: string, params?: Params): SqlRow[] {
-    return this.#prepared(sql).all(bindable(params));
+    const { stmt, writes } = this.#prepared(sql);
+    const rows = stmt.all(bindable(params));
+    if (writes) this.#written++;
+    return rows;
   }
 
   exec(sql: string): void {
@@ -78,8 +94,9 @@ export class PreparedDriver implements Driver {
     return this.#db.inTransaction();
   }
 
+  /** Grows by at least one with every statement that may have written rows (see #written); a failed statement counts none. */
   totalChanges(): number {
-    return Number(this.get('SELECT total_changes() AS n')?.n ?? 0);
+    return this.#written;
   }
 
   schemaVersion(): number {
@@ -100,17 +117,20 @@ export class PreparedDriver implements Driver {
   }
 
   close(): void {
-    for (const stmt of this.#cache.values()) stmt.finalize?.();
+    for (const { stmt } of this.#cache.values()) stmt.finalize?.();
     this.#cache.clear();
     this.#db.close();
   }
 
-  #prepared(sql: string): NativeStatement {
-    let stmt = this.#cache.get(sql);
-    if (!stmt) {
-      stmt = this.#db.prepare(sql);
-      this.#cache.set(sql, stmt);
+  #prepared(sql: string): Cached {
+    let cached = this.#cache.get(sql);
+    if (!cached) {
+      cached = { stmt: this.#db.prepare(sql), writes: !/^\s*SELECT\b/i.test(sql) };
+      this.#cache.set(sql, cached);
     }
-    return stmt;
+    return cached;
   }
 }
+
+/** A prepared statement, and whether it may write (anything but a SELECT). */
+type Cached = { stmt: NativeStatement; writes: boolean };

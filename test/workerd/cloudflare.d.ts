@@ -1,0 +1,16 @@
+// The few Cloudflare Workers types the workerd test bundles use (the full @cloudflare/workers-types clash with the DOM lib).
+declare module 'cloudflare:workers' {
+  import type { DurableObjectStorageLike } from '../../src/index.js';
+
+  export type DurableObjectState = { storage: DurableObjectStorageLike & { sync(): Promise<void>; deleteAll(): Promise<void> } };
+
+  export abstract class DurableObject<Env = unknown> {
+    protected ctx: DurableObjectState;
+    protected env: Env;
+    constructor(ctx: DurableObjectState, env: Env);
+    fetch(request: Request): Promise<Response>;
+  }
+}
+
+type DurableObjectStub = { fetch(request: Request | string, init?: RequestInit): Promise<Response> };
+type DurableObjectNamespace = { idFromName(name: string): unknown; get(id: unknown): DurableObjectStub };
