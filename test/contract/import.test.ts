@@ -8,7 +8,23 @@ import { SCHEMA_VERSION } from '../../src/engine/migrations.js';
 
 const imported = (store: Store) => nextChange(store, (c: Change) => c.module === 'database');
 
-describe.each(backends)('store.import ($label)', (backend) => {
+describe.each(backends.filter((b) => b.noExport))('store.import ($label)', (backend) => {
+  const stores = new Stores(backend);
+  afterEach(() => stores.closeAll());
+
+  it('is refused with a StorageError that says why, and the data stays', async () => {
+    const store = await stores.open();
+    await store.globals.put('kept', 1);
+    // A header that passes the page's cheap checks (magic, page size, whole pages), so the refusal is the object's.
+    const image = new Uint8Array(4096);
+    image.set(new TextEncoder().encode('SQLite format 3\0'));
+    image[16] = 0x10;
+    await expect(store.import(image)).rejects.toMatchObject({ code: 'STORAGE', message: expect.stringMatching(/Durable Object/) });
+    expect(await store.globals.get('kept')).toBe(1);
+  });
+});
+
+describe.each(backends.filter((b) => !b.noExport))('store.import ($label)', (backend) => {
   const stores = new Stores(backend);
   afterEach(() => stores.closeAll());
 
