@@ -1,7 +1,7 @@
 import { Batcher } from './client/batcher.js';
 import { ChangeFeed } from './client/change-feed.js';
 import { connect } from './client/connect.js';
-import type { Connection, Role } from './client/connection.js';
+import type { Connection, InProcessOpener, Role } from './client/connection.js';
 import { ValidationError } from './shared/errors.js';
 import { Globals } from './api/globals.js';
 import { Outputs } from './api/outputs.js';
@@ -36,6 +36,13 @@ export type StoreOptions = {
    */
   worker?: boolean;
   /**
+   * Browser: the URL of flowstore's database worker (`dist/worker/db.worker.js`,
+   * with `sqlite3.wasm` beside it), for setups where the bundler does not find
+   * it on its own. Vite and webpack need nothing here.
+   * @default the `worker/db.worker.js` beside flowstore's code or the bundle that contains it
+   */
+  workerUrl?: string | URL;
+  /**
    * Node, Deno, Bun: the SQLite file to keep the database in (created with its
    * directory if missing; `store.storage` is then 'file'). The file is held
    * exclusively: a second store or process opening it gets a StorageError
@@ -62,8 +69,9 @@ export type StoreOptions = {
 
 /**
  * Opens (creating if needed) the database `name` and returns its store.
- * Schema migrations run before this resolves. This is the browser build: on
- * Node, Deno, Bun and workerd, `import { openStore } from 'flowstore'`
+ * Schema migrations run before this resolves. This is the browser build: its
+ * engine runs in a Web Worker only (`worker: false` needs `flowstore/in-process`);
+ * on Node, Deno, Bun and workerd, `import { openStore } from 'flowstore'`
  * resolves to the server build, which also takes `path` and `durableObject`.
  * @throws ValidationError for bad options, or on a server runtime given neither a place to keep data nor storage: 'memory'.
  */
@@ -71,10 +79,17 @@ export function openStore(options: StoreOptions): Promise<Store> {
   return openStoreWith(options);
 }
 
+/** @internal What an entry adds to the browser build: the engine on this thread, server storage. */
+export type RuntimeParts = {
+  inProcess?: () => Promise<InProcessOpener>;
+  server?: () => Promise<ServerStorage>;
+};
+
 const FILE_DRIVERS: readonly string[] = ['node:sqlite', 'better-sqlite3', 'bun:sqlite'];
 
-/** @internal openStore, given how to load server storage (the server entries pass it). */
-export async function openStoreWith(options: StoreOptions, server?: () => Promise<ServerStorage>): Promise<Store> {
+/** @internal openStore, given what the entry carries beyond the browser build. */
+export async function openStoreWith(options: StoreOptions, parts: RuntimeParts = {}): Promise<Store> {
+  const { inProcess, server } = parts;
   options = plain(options);
   if (typeof options !== 'object' || options === null) throw new ValidationError('openStore() takes an options object', 'options');
   assertDatabaseName(options.name);
@@ -85,6 +100,7 @@ export async function openStoreWith(options: StoreOptions, server?: () => Promis
   if (options.worker !== undefined && typeof options.worker !== 'boolean') {
     throw new ValidationError(`worker must be true or false, got ${describe(options.worker)}`, 'worker');
   }
+  const workerUrl = checkWorkerUrl(options.workerUrl);
   const leaderTimeoutMs = options.leaderTimeoutMs ?? 10_000;
   assertInt(leaderTimeoutMs, 'leaderTimeoutMs', 1, MAX_TIMER_MS);
   const runtime = serverRuntime();
@@ -104,6 +120,8 @@ export async function openStoreWith(options: StoreOptions, server?: () => Promis
       ...(options.durableObject !== undefined && { durableObject: options.durableObject }),
       worker,
       leaderTimeoutMs,
+      ...(workerUrl !== undefined && { workerUrl }),
+      ...(inProcess && { inProcess }),
       ...(server && { server }),
       ...(!worker && { notify: (changes) => feed.deliver(changes) }),
     });
@@ -150,6 +168,14 @@ function checkServerOptions(options: StoreOptions, storage: string, runtime: str
     );
   }
   return true;
+}
+
+function checkWorkerUrl(url: unknown): string | undefined {
+  if (url === undefined) return undefined;
+  if (url instanceof URL) return url.href;
+  if (typeof url !== 'string' || url === '')
+    throw new ValidationError(`workerUrl must be a URL or a non-empty string, got ${describe(url)}`, 'workerUrl');
+  return url;
 }
 
 function isDurableObjectStorage(value: unknown): value is DurableObjectStorageLike {
@@ -231,7 +257,7 @@ export class Store {
    * Opens (creating if needed) the table `name`, whose rows are checked against `schema`.
    * @throws ValidationError if the name or the schema is not valid.
    */
-  async table<T extends JsonObject = JsonObject>(name: string, schema: TableSchema): Promise<Table<T>> {
+  async table<T extends object = JsonObject>(name: string, schema: TableSchema): Promise<Table<T>> {
     const view = this.#view;
     if (!view) return new Table<T>(this.#ctx, name, await openSchema(this.#root, name, schema));
     const key = `${name}\u0000${JSON.stringify(schema)}`;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openStore, ValidationError } from '../../src/index.js';
+import { openStore, ValidationError } from '../../src/in-process.js';
 import { backends, Stores, uniqueName } from '../support/backends.js';
 
 // Issue 13, items 4–6: arguments checked at the call, one deep value never stops the store, and the rest of the run's findings.
