@@ -1,6 +1,5 @@
 export { openStore, Store } from './store.js';
 export type { StoreOptions } from './store.js';
-export type { Role } from './client/connection.js';
 export { Outputs } from './api/outputs.js';
 export { Globals } from './api/globals.js';
 export { Records } from './api/records.js';

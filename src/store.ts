@@ -1,7 +1,7 @@
 import { Batcher } from './client/batcher.js';
 import { ChangeFeed } from './client/change-feed.js';
 import { connect } from './client/connect.js';
-import type { Connection, InProcessOpener, Role } from './client/connection.js';
+import type { Connection, InProcessOpener } from './client/connection.js';
 import { ValidationError } from './shared/errors.js';
 import { Globals } from './api/globals.js';
 import { Outputs } from './api/outputs.js';
@@ -12,7 +12,7 @@ import { openSchema, Table } from './api/table.js';
 import type { ModuleContext } from './api/module-context.js';
 import type { ServerStorage } from './engine/storage/open-storage.js';
 import { LiveQuery } from './api/live/live-query.js';
-import type { Change, DurableObjectStorageLike, FileDriverName, JsonObject, StorageKind } from './shared/types.js';
+import type { Change, DurableObjectStorageLike, FileDriverName, JsonObject, Role, StorageKind } from './shared/types.js';
 import { assertDatabaseName } from './shared/database-name.js';
 import { plain } from './shared/snapshot.js';
 import { assertInt, describe } from './shared/validate.js';

@@ -1,9 +1,8 @@
 import type { BatchAnswer, Call, ChangeNotice, OpenRequest } from '../shared/protocol.js';
 import type { ServerStorage } from '../engine/storage/open-storage.js';
-import type { StorageKind } from '../shared/types.js';
+import type { Role, StorageKind } from '../shared/types.js';
 
-/** Who owns the database file right now. */
-export type Role = 'leader' | 'follower';
+export type { Role };
 
 /** How a store's calls reach the engine: in-process, its own worker, or the leader's. */
 export interface Connection {
