@@ -2,12 +2,12 @@
 // then small apps built by each bundler and run in headless Chromium, a Node script
 // imported and required, and TypeScript under each module resolution.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildEsbuild, buildRollup, buildStatic, buildVite, buildWebpack, emitted, makeFixture, type Fixture } from './bundlers.js';
-import { launchChromium, visitTwice, type PageRun } from './chromium.js';
+import { launchChromium, visitTwice, type PageRun, type Visit } from './chromium.js';
 import { packAndUnpack, repoRoot, workDir } from './pack.js';
 import { serveFolder } from './serve.js';
 
@@ -109,23 +109,26 @@ describe('in a browser bundle', () => {
     }
   });
 
-  test('a worker that cannot be loaded rejects openStore with the URL it tried and what to do', async () => {
-    const fixture = makeFixture('no-worker');
+  test('a worker that cannot be loaded rejects openStore with the URL it tried and what to do; workerUrl finds it elsewhere', async () => {
+    const fixture = makeFixture('moved-worker');
     await buildEsbuild(fixture);
-    const { rmSync } = await import('node:fs');
-    rmSync(`${fixture.out}worker`, { recursive: true });
+    renameSync(`${fixture.out}worker`, `${fixture.out}elsewhere`);
     const server = await serveFolder(fixture.out);
+    const context = await browser.newContext();
     try {
-      const context = await browser.newContext();
       const page = await context.newPage();
-      await page.goto(server.url);
-      await page.waitForFunction(() => (globalThis as { __fixture?: unknown }).__fixture !== undefined);
-      const { error } = await page.evaluate(() => (globalThis as unknown as { __fixture: { error: string } }).__fixture);
+      const visit = async (query: string) => {
+        await page.goto(`${server.url}${query}`);
+        await page.waitForFunction(() => (globalThis as { __fixture?: unknown }).__fixture !== undefined);
+        return page.evaluate(() => (globalThis as unknown as { __fixture: Visit }).__fixture);
+      };
+      const { error } = await visit('');
       expect(error).toContain(`StorageError: flowstore's database worker did not load from ${server.url}worker/db.worker.js`);
       expect(error).toContain('copy node_modules/flowstore/dist/worker/');
       expect(error).toContain('workerUrl');
-      await context.close();
+      expect(await visit('?workerUrl=/elsewhere/db.worker.js')).toEqual({ storage: 'opfs', before: null });
     } finally {
+      await context.close();
       await server.close();
     }
   });

@@ -3,7 +3,9 @@
 import { openStore } from 'flowstore';
 
 async function visit() {
-  const store = await openStore({ name: 'fixture' });
+  // The test's one knob: a page that serves the worker from elsewhere passes its URL.
+  const workerUrl = new URLSearchParams(location.search).get('workerUrl');
+  const store = await openStore({ name: 'fixture', ...(workerUrl && { workerUrl }) });
   const before = await store.globals.get('visits');
   await store.globals.upsert('visits', (before ?? 0) + 1);
   return { storage: store.storage, before: before ?? null };

@@ -3,6 +3,7 @@
 import { openStore, ValidationError, type Row, type Store, type Where } from 'flowstore';
 import type { StoreOptions } from 'flowstore/server';
 import { openStore as openInProcess } from 'flowstore/in-process';
+import type { useLiveQuery } from 'flowstore/react';
 
 // Rows declared the way most code declares shapes: an interface, with no index signature.
 interface Todo {
@@ -24,3 +25,6 @@ export async function openTodos(path: string): Promise<Row<Todo>[]> {
 
 export const inMemory = () => openInProcess({ name: 'scratch', storage: 'memory', worker: false });
 export const isValidation = (err: unknown) => err instanceof ValidationError && err.name === 'ValidationError';
+
+/** flowstore/react's types stand on @types/react alone. */
+export type UseLiveQuery = typeof useLiveQuery;
