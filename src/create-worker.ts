@@ -4,15 +4,23 @@
 // recognise to bundle the worker and its wasm (a second `new URL` of the same
 // file would make them emit it again as a plain asset). Bundlers that leave it
 // alone (esbuild, Rollup) keep the URL relative to their bundle.
+import { StorageError } from './shared/errors.js';
 
 /** A started worker and the URL it was started from, for error messages. */
 export type StartedWorker = { worker: Worker; url: string };
 
-/** Starts the worker from `workerUrl` if given, else from `worker/db.worker.js` beside this module or the bundle it is in. */
-export function createDatabaseWorker(name: string, workerUrl?: string | URL): StartedWorker {
+/**
+ * Starts the worker from `workerUrl` (absolute) if given, else from `worker/db.worker.js`
+ * beside this module or the bundle it is in.
+ * @throws StorageError if the browser refuses the URL (another origin, a bad scheme).
+ */
+export function createDatabaseWorker(name: string, workerUrl?: string): StartedWorker {
   if (workerUrl !== undefined) {
-    const url = new URL(workerUrl, globalThis.location?.href).href;
-    return { worker: new Worker(url, { type: 'module', name: `flowstore:${name}` }), url };
+    try {
+      return { worker: new Worker(workerUrl, { type: 'module', name: `flowstore:${name}` }), url: workerUrl };
+    } catch (err) {
+      throw new StorageError(`flowstore's database worker cannot be started from workerUrl ${workerUrl}: ${String(err)}`, { cause: err });
+    }
   }
   const worker = new Worker(new URL('./worker/db.worker.js', import.meta.url), { type: 'module', name: `flowstore:${name}` });
   // What the URL above resolves to unbundled, or when a bundler leaves it as written.

@@ -170,12 +170,18 @@ function checkServerOptions(options: StoreOptions, storage: string, runtime: str
   return true;
 }
 
+/** The worker URL as an absolute string (resolved against the page), or a ValidationError for one that is not a URL. */
 function checkWorkerUrl(url: unknown): string | undefined {
   if (url === undefined) return undefined;
   if (url instanceof URL) return url.href;
-  if (typeof url !== 'string' || url === '')
-    throw new ValidationError(`workerUrl must be a URL or a non-empty string, got ${describe(url)}`, 'workerUrl');
-  return url;
+  if (typeof url === 'string' && url !== '') {
+    try {
+      return new URL(url, globalThis.location?.href).href;
+    } catch {
+      // Falls through to the error: relative with no page to resolve against, or not a URL at all.
+    }
+  }
+  throw new ValidationError(`workerUrl must be a URL, absolute or relative to the page, got ${describe(url)}`, 'workerUrl');
 }
 
 function isDurableObjectStorage(value: unknown): value is DurableObjectStorageLike {
