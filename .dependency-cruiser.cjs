@@ -11,20 +11,20 @@ module.exports = {
       severity: 'error',
       comment: 'src/shared is bundled on both sides: it may not reach into page or engine code (types of the engine ops excepted).',
       from: { path: '^src/shared/' },
-      to: { path: '^src/(api|client|worker|store\\.ts|index\\.ts|server\\.ts|workerd\\.ts)' },
+      to: { path: '^src/(api|client|worker|store\\.ts|index\\.ts|in-process\\.ts|create-worker\\.ts|server\\.ts|workerd\\.ts)' },
     },
     {
       name: 'engine-not-page',
       severity: 'error',
       comment: 'The engine runs in a worker or in-process: it never imports page-side code.',
       from: { path: '^src/engine/' },
-      to: { path: '^src/(api|client|worker|store\\.ts|index\\.ts|server\\.ts|workerd\\.ts)' },
+      to: { path: '^src/(api|client|worker|store\\.ts|index\\.ts|in-process\\.ts|create-worker\\.ts|server\\.ts|workerd\\.ts)' },
     },
     {
       name: 'page-imports-engine-lazily',
       severity: 'error',
       comment: 'Page-side code reaches the engine only through the worker, or the lazily imported in-process host.',
-      from: { path: '^src/(api|client|store\\.ts|index\\.ts|server\\.ts|workerd\\.ts)' },
+      from: { path: '^src/(api|client|store\\.ts|index\\.ts|in-process\\.ts|create-worker\\.ts|server\\.ts|workerd\\.ts)' },
       to: { path: '^src/engine/', dependencyTypesNot: ['dynamic-import', 'type-only'] },
     },
     {

@@ -74,6 +74,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The packed package in fixture apps: each bundler, Node, TypeScript (builds dist/ first: npm run build).
+          name: 'package',
+          environment: 'node',
+          include: ['test/package/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           // Playwright against the demo page: real reloads, browser restarts and tabs.
           name: 'e2e',
           environment: 'node',

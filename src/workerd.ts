@@ -1,6 +1,7 @@
 // The build for Cloudflare Workers (package.json "exports": workerd): a store in a Durable Object.
 import { StorageError } from './shared/errors.js';
 import type { DeleteStoreOptions, ListStoresOptions } from './client/delete-store.js';
+import { loadInProcess } from './client/load-in-process.js';
 import { openStoreWith, type Store, type StoreOptions } from './store.js';
 
 export * from './index.js';
@@ -12,13 +13,16 @@ export * from './index.js';
  * @throws ValidationError for bad options (a Worker has no files: `path` is refused).
  */
 export function openStore(options: StoreOptions): Promise<Store> {
-  return openStoreWith(options, async () => {
-    const { openDurableObject } = await import('./engine/storage/durable-object.js');
-    return async (req) => {
-      if (!req.durableObject)
-        throw new StorageError('Cloudflare Workers have no files: open the store in a Durable Object with durableObject: ctx.storage.');
-      return openDurableObject(req.durableObject);
-    };
+  return openStoreWith(options, {
+    inProcess: loadInProcess,
+    server: async () => {
+      const { openDurableObject } = await import('./engine/storage/durable-object.js');
+      return async (req) => {
+        if (!req.durableObject)
+          throw new StorageError('Cloudflare Workers have no files: open the store in a Durable Object with durableObject: ctx.storage.');
+        return openDurableObject(req.durableObject);
+      };
+    },
   });
 }
 

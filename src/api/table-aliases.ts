@@ -12,7 +12,7 @@ import { assertId, assertJson, describe } from '../shared/validate.js';
  * Saved queries (aliases) of one table, stored in the database next to its
  * rows. Names are any non-empty strings, case-sensitive, scoped to the table.
  */
-export class TableAliases<T extends JsonObject = JsonObject> {
+export class TableAliases<T extends object = JsonObject> {
   readonly #ctx: ModuleContext;
   readonly #table: string;
   readonly #schema: TableSchema;

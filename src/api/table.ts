@@ -32,7 +32,7 @@ import { snapshotArgs } from '../shared/snapshot.js';
  * must leave the whole row valid under the new schema. Indexes named by a
  * schema are created if missing; indexes of earlier schemas are kept.
  */
-export class Table<T extends JsonObject = JsonObject> {
+export class Table<T extends object = JsonObject> {
   readonly name: string;
   /** Saved queries of this table. */
   readonly aliases: TableAliases<T>;

@@ -1,9 +1,8 @@
 import type { BatchAnswer, Call, ChangeNotice, OpenRequest } from '../shared/protocol.js';
 import type { ServerStorage } from '../engine/storage/open-storage.js';
-import type { StorageKind } from '../shared/types.js';
+import type { Role, StorageKind } from '../shared/types.js';
 
-/** Who owns the database file right now. */
-export type Role = 'leader' | 'follower';
+export type { Role };
 
 /** How a store's calls reach the engine: in-process, its own worker, or the leader's. */
 export interface Connection {
@@ -18,11 +17,16 @@ export interface Connection {
   crash(): Promise<void>;
 }
 
+/** Opens a connection to an engine on this thread; `locks` hold a browser database for this instance alone. */
+export type InProcessOpener = (options: ConnectionOptions, locks?: LockManager) => Promise<Connection>;
+
 export type ConnectionOptions = OpenRequest & {
   worker: boolean;
   leaderTimeoutMs: number;
   /** Loads server storage (files, Durable Objects): set by the server entries only. */
   server?: () => Promise<ServerStorage>;
+  /** Loads the in-process engine: set by the entries that carry it (not the browser build). */
+  inProcess?: () => Promise<InProcessOpener>;
   /** Where an in-process engine hands its change notices (the store's feed). */
   notify?: (changes: ChangeNotice[]) => void;
 };

@@ -1,4 +1,5 @@
 import { wrap, type Remote } from 'comlink';
+import { createDatabaseWorker } from '../create-worker.js';
 import { unwrap } from '../shared/envelope.js';
 import { decodeError, StorageError } from '../shared/errors.js';
 import {
@@ -24,6 +25,8 @@ export class WorkerHandle {
   readonly worker: Worker;
   reply!: OpenReply;
   #open = false;
+  /** Whether the worker has answered a call: it loaded and runs. */
+  #answered = false;
   #nextId = 1;
   readonly #pending = new Map<number, { resolve: (reply: BatchAnswer) => void; reject: (err: unknown) => void }>();
   readonly #dead: Promise<never>;
@@ -34,7 +37,8 @@ export class WorkerHandle {
   readonly #kill: (err: Error) => void;
 
   constructor(req: OpenRequest) {
-    this.worker = new Worker(new URL('../worker/db.worker.js', import.meta.url), { type: 'module', name: `flowstore:${req.name}` });
+    const { worker, url } = createDatabaseWorker(req.name, req.workerUrl);
+    this.worker = worker;
     this.remote = wrap<WorkerControl>(this.worker);
     let reject!: (err: Error) => void;
     this.#dead = new Promise<never>((_, r) => (reject = r));
@@ -46,8 +50,16 @@ export class WorkerHandle {
       for (const pending of this.#pending.values()) pending.reject(err);
       this.#pending.clear();
     };
-    this.worker.addEventListener('error', (event) => {
-      this.#kill(new StorageError(`The database worker failed: ${event.message || 'it stopped unexpectedly'}. Open the store again.`));
+    this.worker.addEventListener('error', (event: Event) => {
+      const message = (event as Partial<ErrorEvent>).message;
+      // A worker that fails before it ever answered did not load: its script is missing or is not flowstore's worker.
+      this.#kill(
+        new StorageError(
+          this.#answered
+            ? `The database worker failed: ${message || 'it stopped unexpectedly'}. Open the store again.`
+            : notLoaded(url, message),
+        ),
+      );
     });
   }
 
@@ -97,8 +109,16 @@ export class WorkerHandle {
   }
 
   #alive<T>(answer: Promise<T>): Promise<T> {
-    return Promise.race([answer, this.#dead]);
+    return Promise.race([answer.finally(() => (this.#answered = true)), this.#dead]);
   }
+}
+
+function notLoaded(url: string, message: string | undefined): string {
+  return (
+    `flowstore's database worker did not load from ${url}${message ? ` (${message})` : ''}. ` +
+    'Vite and webpack bundle it on their own; with esbuild, Rollup or a static folder, copy node_modules/flowstore/dist/worker/ ' +
+    'to a worker/ folder beside your bundle, or serve that folder anywhere and pass its db.worker.js as openStore({ workerUrl }).'
+  );
 }
 
 /** Starts a worker and opens the database in it; `track` sees the worker before it is open. */

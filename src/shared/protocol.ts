@@ -40,6 +40,8 @@ export type OpenRequest = {
   path?: string;
   driver?: FileDriverName;
   durableObject?: DurableObjectStorageLike;
+  /** Page side only (never sent to the worker): where the database worker's script is, if not beside flowstore's code. */
+  workerUrl?: string;
 };
 
 /** What the engine host reports after opening. */

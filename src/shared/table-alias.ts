@@ -6,7 +6,7 @@ import type { Json, JsonObject } from './types.js';
 import { assertJson, assertWellFormed, describe } from './validate.js';
 
 /** A saved query of a table, as `aliases.create` takes it. */
-export type AliasDefinition<T extends JsonObject = JsonObject> = {
+export type AliasDefinition<T extends object = JsonObject> = {
   where: Where<T>;
   /** Used when `run` gives none (1 to 1000). */
   limit?: number;
@@ -16,7 +16,7 @@ export type AliasDefinition<T extends JsonObject = JsonObject> = {
 };
 
 /** A saved query, as stored. Optional parts that were not given are absent. */
-export type Alias<T extends JsonObject = JsonObject> = AliasDefinition<T> & { name: string };
+export type Alias<T extends object = JsonObject> = AliasDefinition<T> & { name: string };
 
 /**
  * Checks an alias definition against the schema: a valid filter whose

@@ -29,10 +29,10 @@ export type Condition<V> = V | null | Operators<V> | Param;
  * A filter: conditions on schema fields, all ANDed. Unknown fields are
  * refused with ValidationError; values always travel as bound parameters.
  */
-export type Where<T extends JsonObject = JsonObject> = { [K in keyof T & string]?: Condition<NonNullable<T[K]>> };
+export type Where<T extends object = JsonObject> = { [K in keyof T & string]?: Condition<NonNullable<T[K]>> };
 
 /** What `table.list` takes. */
-export type ListQuery<T extends JsonObject = JsonObject> = {
+export type ListQuery<T extends object = JsonObject> = {
   where?: Where<T>;
   /** 1 to 1000; anything else is a ValidationError. @default 100 */
   limit?: number;

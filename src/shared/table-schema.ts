@@ -18,16 +18,16 @@ export type FieldSpec = { type: FieldType; required?: boolean };
 export type TableSchema = { fields: Record<string, FieldSpec>; indexes?: string[] };
 
 /** A row of a table: its data plus the id and times (epoch ms) the store keeps. */
-export type Row<T extends JsonObject = JsonObject> = { id: string; data: T; createdAt: number; updatedAt: number };
+export type Row<T extends object = JsonObject> = { id: string; data: T; createdAt: number; updatedAt: number };
 
 /** A merge patch: the fields to change; `null` deletes an optional field. */
-export type Patch<T extends JsonObject = JsonObject> = { [K in keyof T]?: T[K] | null };
+export type Patch<T extends object = JsonObject> = { [K in keyof T]?: T[K] | null };
 
 /** How `update` applies its patch. */
 export type UpdateMode = 'merge' | 'replace';
 
 /** One operation of `table.batch`. An update merges unless `mode` is 'replace'. */
-export type BatchOp<T extends JsonObject = JsonObject> =
+export type BatchOp<T extends object = JsonObject> =
   | { op: 'create'; data: T }
   | { op: 'update'; id: string; patch: Patch<T>; mode?: 'merge' }
   | { op: 'update'; id: string; patch: T; mode: 'replace' }

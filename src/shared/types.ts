@@ -4,6 +4,9 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 /** A JSON object (the shape of table rows). */
 export type JsonObject = { [key: string]: Json };
 
+/** Who owns the database file right now. */
+export type Role = 'leader' | 'follower';
+
 /** Where a store keeps its data. */
 export type StorageKind = 'opfs' | 'idb' | 'memory' | 'file' | 'durable-object';
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClosedError, deleteStore, listStores, openStore, ValidationError, type Store } from '../../src/index.js';
+import { ClosedError, deleteStore, listStores, ValidationError, type Store } from '../../src/index.js';
+import { openStore } from '../../src/in-process.js';
 import { uniqueName } from '../support/backends.js';
 import { durableStorages } from '../support/engine.js';
 import { fillEveryModule, readEveryModule } from '../support/every-module.js';

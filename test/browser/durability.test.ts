@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlreadyExistsError, openStore, type Store } from '../../src/index.js';
+import { AlreadyExistsError, openStore, type Store } from '../../src/in-process.js';
 import { uniqueName } from '../support/backends.js';
 import { autoStorage, durableStorages, hasOpfsWorkers } from '../support/engine.js';
 

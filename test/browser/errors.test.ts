@@ -13,7 +13,7 @@ import {
   StoreError,
   TimeoutError,
   ValidationError,
-} from '../../src/index.js';
+} from '../../src/in-process.js';
 import { uniqueName } from '../support/backends.js';
 import { autoStorage } from '../support/engine.js';
 

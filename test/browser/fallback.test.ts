@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openStore, StorageError, type Store } from '../../src/index.js';
+import { openStore, StorageError, type Store } from '../../src/in-process.js';
 import { uniqueName } from '../support/backends.js';
 
 // On the page's own thread there are no OPFS sync access handles (they exist

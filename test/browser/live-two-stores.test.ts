@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotFoundError, openStore, type Change, type Row, type Store } from '../../src/index.js';
+import { NotFoundError, openStore, type Change, type Row, type Store } from '../../src/in-process.js';
 import { nextChange, uniqueName } from '../support/backends.js';
 import { collect, counted } from '../support/live.js';
 import { T, todos, type Todo } from '../support/tables-fixtures.js';

@@ -1,7 +1,7 @@
 import { Component, createElement, StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { NotFoundError, openStore, type Row, type Store } from '../../src/index.js';
+import { NotFoundError, openStore, type Row, type Store } from '../../src/in-process.js';
 import { StoreProvider, useLiveQuery, useStore } from '../../src/react/index.js';
 import { uniqueName } from '../support/backends.js';
 import { counted } from '../support/live.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AmbiguousIdError, NotFoundError, openStore, ValidationError, type Change, type Store } from '../../src/index.js';
+import { AmbiguousIdError, NotFoundError, openStore, ValidationError, type Change, type Store } from '../../src/in-process.js';
 import { uniqueName } from '../support/backends.js';
 import { sharedFirstChar, todos } from '../support/tables-fixtures.js';
 import { autoStorage } from '../support/engine.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlreadyExistsError, NotFoundError, openStore, StorageError, type Store } from '../../src/index.js';
+import { AlreadyExistsError, NotFoundError, openStore, StorageError, type Store } from '../../src/in-process.js';
 import { uniqueName } from '../support/backends.js';
 import { autoStorage } from '../support/engine.js';
 

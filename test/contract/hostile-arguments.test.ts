@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openStore, ValidationError } from '../../src/index.js';
+import { openStore, ValidationError } from '../../src/in-process.js';
+import { openStore as openBrowserBuild } from '../../src/index.js';
 import { backends, Stores, uniqueName } from '../support/backends.js';
 
 // Issue 13, items 4–6: arguments checked at the call, one deep value never stops the store, and the rest of the run's findings.
@@ -45,6 +46,19 @@ describe.each(backends)('hostile arguments ($label)', (backend) => {
         code: 'VALIDATION',
         path: 'worker',
       });
+      for (const workerUrl of [42, '', 'http://[']) {
+        await expect(openStore({ name: uniqueName('worker'), ...backend.options, workerUrl } as never)).rejects.toMatchObject({
+          code: 'VALIDATION',
+          path: 'workerUrl',
+        });
+      }
+      // The browser build leaves the engine on the caller's thread out, and says where it is
+      // (in workerd, 'flowstore' is the workerd build, which has it).
+      if (backend.storage !== 'durable-object') {
+        const inThisThread = openBrowserBuild({ name: uniqueName('worker'), storage: 'memory', worker: false });
+        await expect(inThisThread).rejects.toMatchObject({ code: 'VALIDATION', path: 'worker' });
+        await expect(inThisThread).rejects.toThrow("import { openStore } from 'flowstore/in-process'");
+      }
       const store = await stores.open(uniqueName('timeout'), { leaderTimeoutMs: 2 ** 31 - 1 });
       expect(await store.globals.get('k')).toBeUndefined();
     });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClosedError, openStore, ValidationError } from '../../src/index.js';
+import { ClosedError, openStore, ValidationError } from '../../src/in-process.js';
 import { backends, Stores, uniqueName } from '../support/backends.js';
 
 describe.each(backends)('store lifecycle ($label)', (backend) => {

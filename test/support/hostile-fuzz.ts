@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { openStore, type Store } from '../../src/index.js';
+import { openStore, type Store } from '../../src/in-process.js';
 import { healthProblems, openArena, stateText, victimState, type Arena } from './hostile-arena.js';
 import { badCounts, newTally, runGroup, type Tally } from './hostile-run.js';
 import { group } from './hostile-slots.js';

@@ -7,7 +7,7 @@ const contractDir = `${root}test/contract/`;
 const VIRTUAL = 'virtual:contract-files';
 
 /**
- * Test code imports flowstore from src/index.ts or src/server.ts; in workerd a user's
+ * Test code imports flowstore from src/index.ts, src/in-process.ts or src/server.ts; in workerd a user's
  * `import 'flowstore'` resolves to the workerd build (package.json exports), so the
  * bundle does the same for every importer outside src/.
  */
@@ -20,7 +20,7 @@ function asWorkerd(): Plugin {
     enforce: 'pre',
     async resolveId(source, importer) {
       if (source === 'flowstore') return published;
-      if (!importer || importer.startsWith(`${root}src/`) || !/\/src\/(index|server)\.js$/.test(source)) return null;
+      if (!importer || importer.startsWith(`${root}src/`) || !/\/src\/(index|server|in-process)\.js$/.test(source)) return null;
       return `${root}src/workerd.ts`;
     },
   };
