@@ -13,5 +13,8 @@ export * from './index.js';
  * @throws StorageError (sqliteCode 5, SQLITE_BUSY) if another process or store holds the file.
  */
 export function openStore(options: StoreOptions): Promise<Store> {
-  return openStoreWith(options, async () => (await import('./engine/storage/server-storage.js')).openServerStorage);
+  return openStoreWith(options, async () => {
+    const { openServerStorage, nodeDumpDir } = await import('./engine/storage/server-storage.js');
+    return { open: openServerStorage, dumpDir: nodeDumpDir };
+  });
 }

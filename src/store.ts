@@ -2,7 +2,7 @@ import { Batcher } from './client/batcher.js';
 import { ChangeFeed } from './client/change-feed.js';
 import { connect } from './client/connect.js';
 import type { Connection, Role } from './client/connection.js';
-import { ValidationError } from './shared/errors.js';
+import { ValidationError, type DumpError } from './shared/errors.js';
 import { Globals } from './api/globals.js';
 import { Outputs } from './api/outputs.js';
 import { Records } from './api/records.js';
@@ -10,7 +10,7 @@ import { Streams } from './api/streams.js';
 import type { TableSchema } from './shared/table-schema.js';
 import { openSchema, Table } from './api/table.js';
 import type { ModuleContext } from './api/module-context.js';
-import type { ServerStorage } from './engine/storage/open-storage.js';
+import type { ServerParts } from './engine/storage/open-storage.js';
 import { LiveQuery } from './api/live/live-query.js';
 import type { Change, DurableObjectStorageLike, FileDriverName, JsonObject, StorageKind } from './shared/types.js';
 import { assertDatabaseName } from './shared/database-name.js';
@@ -74,7 +74,7 @@ export function openStore(options: StoreOptions): Promise<Store> {
 const FILE_DRIVERS: readonly string[] = ['node:sqlite', 'better-sqlite3', 'bun:sqlite'];
 
 /** @internal openStore, given how to load server storage (the server entries pass it). */
-export async function openStoreWith(options: StoreOptions, server?: () => Promise<ServerStorage>): Promise<Store> {
+export async function openStoreWith(options: StoreOptions, server?: () => Promise<ServerParts>): Promise<Store> {
   options = plain(options);
   if (typeof options !== 'object' || options === null) throw new ValidationError('openStore() takes an options object', 'options');
   assertDatabaseName(options.name);
@@ -105,7 +105,7 @@ export async function openStoreWith(options: StoreOptions, server?: () => Promis
       worker,
       leaderTimeoutMs,
       ...(server && { server }),
-      ...(!worker && { notify: (changes) => feed.deliver(changes) }),
+      ...(!worker && { notify: (changes) => feed.deliver(changes), dumpError: (error) => feed.deliverDumpError(error) }),
     });
   } catch (err) {
     feed.close();
@@ -283,6 +283,19 @@ export class Store {
     assertListener(listener);
     // What a notice carries is for waiting readers and live queries; listeners get the Change as documented.
     return this.#feed.subscribe((notice) => listener(publicChange(notice)));
+  }
+
+  /**
+   * Calls `listener` when Markdown files of a table's dump could not be
+   * written (or removed), in whichever tab writes them (the leader's). The
+   * rows are committed all the same, and the write that caused it resolved;
+   * the files stay marked as behind and are brought up to date when the
+   * store is next opened, or the table is opened again with its dump.
+   * Returns the unsubscribe function.
+   */
+  onDumpError(listener: (error: DumpError) => void): () => void {
+    assertListener(listener);
+    return this.#feed.subscribeDumpErrors(listener);
   }
 
   /** A consistent SQLite image of the whole database (a valid .sqlite3 file). */

@@ -13,10 +13,12 @@ export * from './index.js';
 export function openStore(options: StoreOptions): Promise<Store> {
   return openStoreWith(options, async () => {
     const { openDurableObject } = await import('./engine/storage/durable-object.js');
-    return async (req) => {
-      if (!req.durableObject)
-        throw new StorageError('Cloudflare Workers have no files: open the store in a Durable Object with durableObject: ctx.storage.');
-      return openDurableObject(req.durableObject);
+    return {
+      open: async (req) => {
+        if (!req.durableObject)
+          throw new StorageError('Cloudflare Workers have no files: open the store in a Durable Object with durableObject: ctx.storage.');
+        return openDurableObject(req.durableObject);
+      },
     };
   });
 }

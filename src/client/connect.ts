@@ -33,9 +33,9 @@ export async function connect(options: ConnectionOptions): Promise<Connection> {
 async function openInProcess(options: ConnectionOptions, locks?: LockManager): Promise<Connection> {
   const { createEngineHost } = await import('../engine/engine-host.js');
   const server = options.server ? await options.server() : undefined;
-  const { worker: _w, leaderTimeoutMs: _t, server: _s, notify, ...req } = options;
+  const { worker: _w, leaderTimeoutMs: _t, server: _s, notify, dumpError, ...req } = options;
   const release = locks && typeof indexedDB !== 'undefined' && req.storage !== 'memory' ? await holdLock(locks, req.name) : () => {};
-  const host = createEngineHost(notify ? { server, notify } : { server });
+  const host = createEngineHost({ server, ...(notify && { notify }), ...(dumpError && { dumpError }) });
   let reply;
   try {
     reply = await host.open(req);

@@ -1,5 +1,6 @@
 import type { BatchAnswer, Call, ChangeNotice, OpenRequest } from '../shared/protocol.js';
-import type { ServerStorage } from '../engine/storage/open-storage.js';
+import type { WireError } from '../shared/errors.js';
+import type { ServerParts } from '../engine/storage/open-storage.js';
 import type { StorageKind } from '../shared/types.js';
 
 /** Who owns the database file right now. */
@@ -20,7 +21,9 @@ export type ConnectionOptions = OpenRequest & {
   worker: boolean;
   leaderTimeoutMs: number;
   /** Loads server storage (files, Durable Objects): set by the server entries only. */
-  server?: () => Promise<ServerStorage>;
+  server?: () => Promise<ServerParts>;
   /** Where an in-process engine hands its change notices (the store's feed). */
   notify?: (changes: ChangeNotice[]) => void;
+  /** Where an in-process engine hands the errors of table dumps (the store's feed). */
+  dumpError?: (error: WireError) => void;
 };
