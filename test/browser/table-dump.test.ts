@@ -19,7 +19,30 @@ async function read(dir: FileSystemDirectoryHandle, file: string): Promise<strin
   }
 }
 
-describe('table dumps into a directory handle (a picked folder), across stores and tabs', () => {
+const hasOpfsDirs = typeof navigator.storage?.getDirectory === 'function';
+const none = (() => {}) as unknown as typeof describe;
+
+// WebKitGTK gives pages no OPFS: no directory to dump into, and no handle to test with.
+(hasOpfsDirs ? none : describe)('table dumps where the page has no file system', () => {
+  it('opens a table whose dump has nowhere to go, and says so with a DumpError on each write', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const store = await openStore({ name: uniqueName('dump-nowhere'), storage: autoStorage });
+    try {
+      const errors: DumpError[] = [];
+      store.onDumpError((err) => errors.push(err));
+      const t = await store.table<Note>('notes', { fields, dump: { dir: 'notes' } });
+      const row = await t.create({ title: 'kept' });
+      await vi.waitFor(() => expect(errors.flatMap((e) => e.rowIds)).toContain(row.id));
+      expect(errors[0]!.message).toContain('no file system');
+      expect((await t.get(row.id)).data.title).toBe('kept');
+    } finally {
+      warn.mockRestore();
+      await store.close();
+    }
+  });
+});
+
+(hasOpfsDirs ? describe : none)('table dumps into a directory handle (a picked folder), across stores and tabs', () => {
   const open: Store[] = [];
   afterEach(async () => {
     await Promise.all(open.splice(0).map((s) => s.close()));
