@@ -175,7 +175,8 @@ export async function openSchema(ctx: ModuleContext, name: string, schema: Table
     );
   }
   if (typeof dump.dir !== 'string') await askWriteAccess(ctx, dump.dir);
-  await ctx.batcher.call('tables.open', name, clean, dump);
+  // As given: the engine checks it again and fills in the same defaults.
+  await ctx.batcher.call('tables.open', name, clean, schema.dump);
   return clean;
 }
 

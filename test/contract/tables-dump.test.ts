@@ -77,7 +77,7 @@ describe.each(backends)('tables: Markdown dump ($label)', (backend) => {
   );
 
   withFiles(
-    "removes a deleted row's file with onDelete 'remove'; takes other title and body fields; accepts 'bidirectional' with a warning, writing files",
+    "removes a deleted row's file with onDelete 'remove'; takes other title and body fields, or none; accepts 'bidirectional' with a warning, writing files",
     async () => {
       const files = await dumpFiles();
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -93,6 +93,13 @@ describe.each(backends)('tables: Markdown dump ($label)', (backend) => {
       expect(await files.read(`${row.id}.md`)).toMatch(/^# The Heading\n\nthe text\n/);
       await t.delete(row.id);
       expect(await files.list()).toEqual([]);
+
+      // The defaults need not name fields: a row without a title is named by its id.
+      const bare = await (
+        await shared()
+      ).table<{ name: string }>(freshName(), { fields: { name: { type: 'string' } }, dump: { dir: files.dir } });
+      const b = await bare.create({ name: 'x' });
+      expect(await files.read(`${b.id}.md`)).toMatch(new RegExp(`^# ${b.id}\n\n---\n\n- name: "x"\n- id: `));
     },
   );
 
