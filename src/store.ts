@@ -233,7 +233,7 @@ export class Store {
    */
   async table<T extends JsonObject = JsonObject>(name: string, schema: TableSchema): Promise<Table<T>> {
     const view = this.#view;
-    if (!view) return new Table<T>(this.#ctx, name, await openSchema(this.#root, name, schema));
+    if (!view) return new Table<T>(this.#ctx, name, await openSchema(this.#root, name, schema), this.name);
     const key = `${name}\u0000${JSON.stringify(schema)}`;
     let opened = view.tables.get(key);
     if (!opened) {
@@ -242,7 +242,7 @@ export class Store {
       // A failed open is tried again by the next run.
       opened.catch(() => view.tables.delete(key));
     }
-    return new Table<T>(this.#ctx, name, await opened);
+    return new Table<T>(this.#ctx, name, await opened, this.name);
   }
 
   /**

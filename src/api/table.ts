@@ -16,6 +16,7 @@ import {
 } from '../shared/table-schema.js';
 import { plain } from '../shared/snapshot.js';
 import { checkDump } from '../shared/table-dump.js';
+import { loadDumpHandle } from '../shared/dump-handles.js';
 import { assertOpList, checkBatchOp, updateModeOf } from '../shared/table-ops.js';
 import type { JsonObject } from '../shared/types.js';
 import { assertId } from '../shared/validate.js';
@@ -39,12 +40,14 @@ export class Table<T extends JsonObject = JsonObject> {
   readonly aliases: TableAliases<T>;
   readonly #ctx: ModuleContext;
   readonly #schema: TableSchema;
+  readonly #dbName: string | undefined;
 
   /** @internal use store.table() */
-  constructor(ctx: ModuleContext, name: string, schema: TableSchema) {
+  constructor(ctx: ModuleContext, name: string, schema: TableSchema, dbName?: string) {
     this.#ctx = ctx;
     this.name = name;
     this.#schema = schema;
+    this.#dbName = dbName;
     this.aliases = new TableAliases<T>(ctx, name, schema);
   }
 
@@ -123,6 +126,21 @@ export class Table<T extends JsonObject = JsonObject> {
     // Taken now: a query object changed later must not change what later runs ask.
     const [q] = snapshotArgs([query]) as [ListQuery<T> | undefined];
     return new LiveQuery(this.#ctx, (ctx) => new Table<T>(ctx, this.name, this.#schema).list(q));
+  }
+
+  /**
+   * Writes every Markdown file of this table's dump that is behind (after a
+   * DumpError: permission revoked, disk full, a file in the way), as opening
+   * the store does. For a picked folder it first asks the browser for write
+   * access again, which the browser allows only during a user gesture: call
+   * it from a click. Resolves once the files were written; those that still
+   * fail are reported to store.onDumpError as before.
+   * @returns false if the table has no dump.
+   */
+  async reconcileDump(): Promise<boolean> {
+    const kept = this.#dbName === undefined ? undefined : await loadDumpHandle(this.#dbName, this.name).catch(() => undefined);
+    if (kept) await askWriteAccess(this.#ctx, kept);
+    return this.#ctx.batcher.call('tables.dumpReconcile', this.name);
   }
 
   /**

@@ -53,7 +53,7 @@ const none = (() => {}) as unknown as typeof describe;
     return store;
   };
 
-  it('keeps the handle in IndexedDB: after the store is opened again, a table opened without its dump still writes to the folder', async () => {
+  it('keeps the handle in IndexedDB: after the store is opened again, a table opened without its dump still writes to the folder, and reconcileDump() repairs it', async () => {
     const name = uniqueName('dump-handle');
     const dir = await folder();
     const first = await openOne(name);
@@ -62,8 +62,21 @@ const none = (() => {}) as unknown as typeof describe;
     await first.close();
 
     const again = await openOne(name);
-    await (await again.table<Note>('notes', { fields })).update(row.id, { title: 'two' });
+    const t = await again.table<Note>('notes', { fields });
+    await t.update(row.id, { title: 'two' });
     expect(await read(dir, `${row.id}.md`)).toMatch(/^# two\n\nfirst\n/);
+
+    // The folder taken away and given back (as a revoked and restored permission would): asked to, the table catches up.
+    const failed = new Promise<DumpError>((resolve) => again.onDumpError(resolve));
+    await dir.removeEntry(`${row.id}.md`);
+    await dir.getDirectoryHandle(`${row.id}.md`, { create: true });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    await t.update(row.id, { body: 'second' });
+    expect((await failed).rowIds).toEqual([row.id]);
+    warn.mockRestore();
+    await dir.removeEntry(`${row.id}.md`, { recursive: true });
+    expect(await t.reconcileDump()).toBe(true);
+    expect(await read(dir, `${row.id}.md`)).toMatch(/^# two\n\nsecond\n/);
   });
 
   it("a follower's folder reaches the leader; updates from both leave the last committed version; both hear a DumpError; the next leader repairs the file", async () => {

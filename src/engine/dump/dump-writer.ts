@@ -5,7 +5,7 @@ import type { Engine } from '../engine.js';
 import type { PendingDump } from './dump-sql.js';
 import type { DumpDir } from './dump-dir.js';
 import { handleDir } from './handle-dir.js';
-import { loadDumpHandle, saveDumpHandle } from './handle-store.js';
+import { loadDumpHandle, saveDumpHandle } from '../../shared/dump-handles.js';
 import { fileName, renderRow } from './markdown.js';
 
 /** Rows read per round of a reconcile, and files written at once. */
@@ -49,9 +49,12 @@ export class DumpWriter {
   async afterBatch(calls: readonly Call[], reply: BatchReply): Promise<void> {
     const reconciled = new Set<string>();
     for (const [i, call] of calls.entries()) {
-      if (!isDumpOpen(call) || !reply.outcomes[i]?.ok) continue;
+      if (!reply.outcomes[i]?.ok) continue;
       const name = call.args[0] as string;
-      await this.#opened(name, (call.args[2] as { dir: unknown }).dir);
+      if (isDumpOpen(call)) await this.#opened(name, (call.args[2] as { dir: unknown }).dir);
+      else if (call.op === 'tables.dumpReconcile')
+        this.#dirs.delete(name); // permission may be back: look again
+      else continue;
       reconciled.add(name);
     }
     const touched = new Map<string, Set<string>>();

@@ -164,6 +164,16 @@ export const tablesOps = {
     if (config) setDump(db, name, storedDump(config));
   },
 
+  /**
+   * Asks for the files of table `name` that are behind to be written now; the
+   * engine host does it after this call's batch. Writes nothing itself, and
+   * is not a read only so that the host sees it. Resolves with whether the table has a dump.
+   */
+  'tables.dumpReconcile'(db: Db, name: string): boolean {
+    const t = ctx(name);
+    return db.get('SELECT 1 AS yes FROM tables_dumps WHERE tbl = ?', [t.name]) !== undefined;
+  },
+
   'tables.create'(db: Db, name: string, schema: TableSchema, data: JsonObject): Row {
     return create(db, ctx(name, schema), data);
   },

@@ -1,7 +1,8 @@
 /**
  * Directory handles of table dumps, kept in IndexedDB (the one place a
  * FileSystemDirectoryHandle can be stored) so a folder the user picked is
- * still known after a reload, to this tab's worker and to the next leader's.
+ * still known after a reload, to this tab's worker and to the next leader's,
+ * and to the page, which asks the browser for access to it again.
  * Keyed by [database name, table name].
  */
 
