@@ -105,8 +105,11 @@ export function createEngineHost(options: HostOptions = {}) {
 
   /** Writes a batch's dump files; a failure there is reported, and never fails the committed batch. */
   async function writeDumps(writer: DumpWriter, calls: Call[], reply: BatchReply): Promise<void> {
+    const before = engine?.writeMark();
     try {
       await writer.afterBatch(calls, reply);
+      // Marking every row for a new folder writes to the database: snapshot storage must save that too.
+      if (opened?.persist && engine && engine.writeMark() !== before) await opened.persist();
     } catch (err) {
       reportDump(unexpectedDumpFailure(err));
     }
