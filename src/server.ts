@@ -20,7 +20,10 @@ export * from './index.js';
 export function openStore(options: StoreOptions): Promise<Store> {
   return openStoreWith(options, {
     inProcess: loadInProcess,
-    server: async () => (await import('./engine/storage/server-storage.js')).openServerStorage,
+    server: async () => {
+      const { openServerStorage, nodeDumpDir } = await import('./engine/storage/server-storage.js');
+      return { open: openServerStorage, dumpDir: nodeDumpDir };
+    },
   });
 }
 

@@ -2,7 +2,7 @@ import { Batcher } from './client/batcher.js';
 import { ChangeFeed } from './client/change-feed.js';
 import { connect } from './client/connect.js';
 import type { Connection, InProcessOpener } from './client/connection.js';
-import { ValidationError } from './shared/errors.js';
+import { ValidationError, type DumpError } from './shared/errors.js';
 import { Globals } from './api/globals.js';
 import { Outputs } from './api/outputs.js';
 import { Records } from './api/records.js';
@@ -10,7 +10,7 @@ import { Streams } from './api/streams.js';
 import type { TableSchema } from './shared/table-schema.js';
 import { openSchema, Table } from './api/table.js';
 import type { ModuleContext } from './api/module-context.js';
-import type { ServerStorage } from './engine/storage/open-storage.js';
+import type { ServerParts } from './engine/storage/open-storage.js';
 import { LiveQuery } from './api/live/live-query.js';
 import { imageBytes, type ImageSource } from './api/image-bytes.js';
 import type { Change, DurableObjectStorageLike, FileDriverName, JsonObject, Role, StorageKind } from './shared/types.js';
@@ -83,7 +83,7 @@ export function openStore(options: StoreOptions): Promise<Store> {
 /** @internal What an entry adds to the browser build: the engine on this thread, server storage. */
 export type RuntimeParts = {
   inProcess?: () => Promise<InProcessOpener>;
-  server?: () => Promise<ServerStorage>;
+  server?: () => Promise<ServerParts>;
 };
 
 const FILE_DRIVERS: readonly string[] = ['node:sqlite', 'better-sqlite3', 'bun:sqlite'];
@@ -124,7 +124,7 @@ export async function openStoreWith(options: StoreOptions, parts: RuntimeParts =
       ...(workerUrl !== undefined && { workerUrl }),
       ...(inProcess && { inProcess }),
       ...(server && { server }),
-      ...(!worker && { notify: (changes) => feed.deliver(changes) }),
+      ...(!worker && { notify: (changes) => feed.deliver(changes), dumpError: (error) => feed.deliverDumpError(error) }),
     });
   } catch (err) {
     feed.close();
@@ -267,7 +267,7 @@ export class Store {
    */
   async table<T extends object = JsonObject>(name: string, schema: TableSchema): Promise<Table<T>> {
     const view = this.#view;
-    if (!view) return new Table<T>(this.#ctx, name, await openSchema(this.#root, name, schema));
+    if (!view) return new Table<T>(this.#ctx, name, await openSchema(this.#root, name, schema), this.name);
     const key = `${name}\u0000${JSON.stringify(schema)}`;
     let opened = view.tables.get(key);
     if (!opened) {
@@ -276,7 +276,7 @@ export class Store {
       // A failed open is tried again by the next run.
       opened.catch(() => view.tables.delete(key));
     }
-    return new Table<T>(this.#ctx, name, await opened);
+    return new Table<T>(this.#ctx, name, await opened, this.name);
   }
 
   /**
@@ -317,6 +317,19 @@ export class Store {
     assertListener(listener);
     // What a notice carries is for waiting readers and live queries; listeners get the Change as documented.
     return this.#feed.subscribe((notice) => listener(publicChange(notice)));
+  }
+
+  /**
+   * Calls `listener` when Markdown files of a table's dump could not be
+   * written (or removed), in whichever tab writes them (the leader's). The
+   * rows are committed all the same, and the write that caused it resolved;
+   * the files stay marked as behind and are brought up to date when the
+   * store is next opened, or the table is opened again with its dump.
+   * Returns the unsubscribe function.
+   */
+  onDumpError(listener: (error: DumpError) => void): () => void {
+    assertListener(listener);
+    return this.#feed.subscribeDumpErrors(listener);
   }
 
   /** A consistent SQLite image of the whole database (a valid .sqlite3 file). */

@@ -17,10 +17,12 @@ export function openStore(options: StoreOptions): Promise<Store> {
     inProcess: loadInProcess,
     server: async () => {
       const { openDurableObject } = await import('./engine/storage/durable-object.js');
-      return async (req) => {
-        if (!req.durableObject)
-          throw new StorageError('Cloudflare Workers have no files: open the store in a Durable Object with durableObject: ctx.storage.');
-        return openDurableObject(req.durableObject);
+      return {
+        open: async (req) => {
+          if (!req.durableObject)
+            throw new StorageError('Cloudflare Workers have no files: open the store in a Durable Object with durableObject: ctx.storage.');
+          return openDurableObject(req.durableObject);
+        },
       };
     },
   });

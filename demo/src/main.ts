@@ -8,6 +8,7 @@ import { mountRecords } from './records-panel.js';
 import { mountStatus } from './status.js';
 import { mountStream } from './stream-panel.js';
 import { mountTable } from './table-panel.js';
+import { dumpDir, mountDump } from './dump-panel.js';
 
 type StorageChoice = 'auto' | 'opfs' | 'idb' | 'memory';
 
@@ -40,7 +41,8 @@ async function start(): Promise<void> {
   mountGlobals(store);
   mountRecords(store);
   mountStream(store);
-  await mountTable(store);
+  const dump = dumpDir(dbName);
+  mountDump(store, dump, await mountTable(store, dump));
   showWhenClosed(store);
   document.body.dataset.state = 'ready';
   // Hand the database to another tab promptly when this one goes away.

@@ -16,15 +16,23 @@ const SCHEMA: TableSchema = {
 
 const ALIAS = 'by-status';
 
-/** The `tasks` table: create, filtered list, merge/replace edit, delete, prefix lookup and a saved query. */
-export async function mountTable(store: Store): Promise<void> {
+/**
+ * The `tasks` table: create, filtered list, merge/replace edit, delete,
+ * prefix lookup and a saved query. With `dumpDir`, its rows are mirrored into
+ * Markdown files there; resolves with a way to send them to another folder.
+ */
+export async function mountTable(store: Store, dumpDir?: string): Promise<(dir: FileSystemDirectoryHandle) => Promise<void>> {
   const listError = byTestId('table-error');
   let t: Table<Task>;
+  // Opened with the dump once; the live queries below open it without, and the table keeps it.
+  const reopen = async (dir: FileSystemDirectoryHandle) => {
+    await store.table<Task>('tasks', { ...SCHEMA, dump: { dir } });
+  };
   try {
-    t = await store.table<Task>('tasks', SCHEMA);
+    t = await store.table<Task>('tasks', dumpDir === undefined ? SCHEMA : { ...SCHEMA, dump: { dir: dumpDir } });
   } catch (err) {
     showError(listError, err);
-    return;
+    return reopen;
   }
 
   const filterStatus = byTestId<HTMLSelectElement>('task-filter-status');
@@ -155,6 +163,7 @@ export async function mountTable(store: Store): Promise<void> {
   filterStatus.addEventListener('change', watch);
   filterText.addEventListener('input', watch);
   watch();
+  return reopen;
 }
 
 /** The saved query lives in the database; create it the first time it is needed. */

@@ -15,6 +15,8 @@ import {
   type UpdateMode,
 } from '../shared/table-schema.js';
 import { plain } from '../shared/snapshot.js';
+import { checkDump } from '../shared/table-dump.js';
+import { loadDumpHandle } from '../shared/dump-handles.js';
 import { assertOpList, checkBatchOp, updateModeOf } from '../shared/table-ops.js';
 import type { JsonObject } from '../shared/types.js';
 import { assertId } from '../shared/validate.js';
@@ -38,12 +40,14 @@ export class Table<T extends object = JsonObject> {
   readonly aliases: TableAliases<T>;
   readonly #ctx: ModuleContext;
   readonly #schema: TableSchema;
+  readonly #dbName: string | undefined;
 
   /** @internal use store.table() */
-  constructor(ctx: ModuleContext, name: string, schema: TableSchema) {
+  constructor(ctx: ModuleContext, name: string, schema: TableSchema, dbName?: string) {
     this.#ctx = ctx;
     this.name = name;
     this.#schema = schema;
+    this.#dbName = dbName;
     this.aliases = new TableAliases<T>(ctx, name, schema);
   }
 
@@ -125,6 +129,21 @@ export class Table<T extends object = JsonObject> {
   }
 
   /**
+   * Writes every Markdown file of this table's dump that is behind (after a
+   * DumpError: permission revoked, disk full, a file in the way), as opening
+   * the store does. For a picked folder it first asks the browser for write
+   * access again, which the browser allows only during a user gesture: call
+   * it from a click. Resolves once the files were written; those that still
+   * fail are reported to store.onDumpError as before.
+   * @returns false if the table has no dump.
+   */
+  async reconcileDump(): Promise<boolean> {
+    const kept = this.#dbName === undefined ? undefined : await loadDumpHandle(this.#dbName, this.name).catch(() => undefined);
+    if (kept) await askWriteAccess(this.#ctx, kept);
+    return this.#ctx.batcher.call('tables.dumpReconcile', this.name);
+  }
+
+  /**
    * Applies creates, updates and deletes in order, atomically: if any fails,
    * none is applied and the error (ValidationError, NotFoundError or
    * AmbiguousIdError) carries the failing operation's `index`. Resolves with
@@ -154,13 +173,57 @@ function checkChange(schema: TableSchema, patch: unknown, mode: UpdateMode): voi
 
 /**
  * Opens table `name`: checks the name and schema, creates the table and the
- * schema's indexes if missing; resolves with the checked schema.
+ * schema's indexes if missing, and records its dump if it has one; resolves
+ * with the checked schema (without the dump, which is the table's, not each call's).
  * @throws ValidationError for a name that is not a plain identifier or a malformed schema.
  */
 export async function openSchema(ctx: ModuleContext, name: string, schema: TableSchema): Promise<TableSchema> {
   schema = plain(schema);
   assertTableName(name);
   const clean = checkSchema(schema);
-  await ctx.batcher.call('tables.open', name, clean);
+  if (schema.dump === undefined) {
+    await ctx.batcher.call('tables.open', name, clean);
+    return clean;
+  }
+  const dump = checkDump(clean.fields, schema.dump);
+  if (dump.sync === 'bidirectional') {
+    warnOnce(
+      ctx.feed,
+      `flowstore: table ${name} asks for sync 'bidirectional', which is not built yet: its Markdown files are written from its rows only ('write-only'), and edits made in them are not read back.`,
+    );
+  }
+  if (typeof dump.dir !== 'string') await askWriteAccess(ctx, dump.dir);
+  // As given: the engine checks it again and fills in the same defaults.
+  await ctx.batcher.call('tables.open', name, clean, schema.dump);
   return clean;
+}
+
+// Once per store: a live query opens its tables again on every run.
+const warned = new WeakMap<object, Set<string>>();
+function warnOnce(store: object, message: string): void {
+  let seen = warned.get(store);
+  if (!seen) warned.set(store, (seen = new Set()));
+  if (seen.has(message)) return;
+  seen.add(message);
+  console.warn(message);
+}
+
+/**
+ * A picked folder may have lost its permission (a new session): ask again,
+ * which the browser allows only during a user gesture. Without it the table
+ * still opens, and its files are reported behind (DumpError) until permission is back.
+ */
+async function askWriteAccess(ctx: ModuleContext, dir: FileSystemDirectoryHandle): Promise<void> {
+  const handle = dir as FileSystemDirectoryHandle & {
+    queryPermission?(d: { mode: 'readwrite' }): Promise<PermissionState>;
+    requestPermission?(d: { mode: 'readwrite' }): Promise<PermissionState>;
+  };
+  try {
+    if ((await handle.queryPermission?.({ mode: 'readwrite' })) === 'prompt') await handle.requestPermission?.({ mode: 'readwrite' });
+  } catch (err) {
+    warnOnce(
+      ctx.feed,
+      `flowstore: could not ask for write access to the folder "${dir.name}" (${(err as Error)?.message ?? String(err)}); open the table from a click or other user gesture so the browser can ask.`,
+    );
+  }
 }

@@ -1,6 +1,8 @@
 import { changeChannelName, type ChangeNotice } from '../shared/protocol.js';
+import { decodeError, type DumpError, type WireError } from '../shared/errors.js';
 
 type Listener = (change: ChangeNotice) => void;
+type DumpListener = (error: DumpError) => void;
 
 /**
  * Receives the database's change notices and hands them to local listeners:
@@ -13,15 +15,36 @@ export class ChangeFeed {
   readonly #channel: BroadcastChannel | undefined;
   readonly #listeners = new Set<Listener>();
   readonly #closeListeners = new Set<() => void>();
+  readonly #dumpListeners = new Set<DumpListener>();
   #closed = false;
 
   constructor(dbName: string, broadcast = true) {
     if (!broadcast) return;
     this.#channel = new BroadcastChannel(changeChannelName(dbName));
-    this.#channel.onmessage = (event: MessageEvent<{ type: string; changes?: ChangeNotice[] }>) => {
+    this.#channel.onmessage = (event: MessageEvent<{ type: string; changes?: ChangeNotice[]; error?: WireError }>) => {
+      if (event.data?.type === 'dump-error' && event.data.error?.code === 'DUMP') this.deliverDumpError(event.data.error);
       if (event.data?.type !== 'changes' || !event.data.changes) return;
       this.deliver(event.data.changes);
     };
+  }
+
+  /** Hands a table dump's failure to every dump listener. */
+  deliverDumpError(wire: WireError): void {
+    for (const listener of [...this.#dumpListeners]) {
+      try {
+        listener(decodeError(wire) as DumpError);
+      } catch (err) {
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+
+  /** Calls `listener` with each DumpError of this database, from whichever tab writes its files; returns the unsubscribe function. */
+  subscribeDumpErrors(listener: DumpListener): () => void {
+    this.#dumpListeners.add(listener);
+    return () => this.#dumpListeners.delete(listener);
   }
 
   /** Hands committed changes to every listener. */
@@ -70,6 +93,7 @@ export class ChangeFeed {
     if (this.#closed) return;
     this.#closed = true;
     this.#listeners.clear();
+    this.#dumpListeners.clear();
     this.#channel?.close();
     const closing = [...this.#closeListeners];
     this.#closeListeners.clear();

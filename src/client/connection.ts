@@ -1,5 +1,6 @@
 import type { BatchAnswer, Call, ChangeNotice, OpenRequest } from '../shared/protocol.js';
-import type { ServerStorage } from '../engine/storage/open-storage.js';
+import type { WireError } from '../shared/errors.js';
+import type { ServerParts } from '../engine/storage/open-storage.js';
 import type { Role, StorageKind } from '../shared/types.js';
 
 export type { Role };
@@ -24,9 +25,11 @@ export type ConnectionOptions = OpenRequest & {
   worker: boolean;
   leaderTimeoutMs: number;
   /** Loads server storage (files, Durable Objects): set by the server entries only. */
-  server?: () => Promise<ServerStorage>;
+  server?: () => Promise<ServerParts>;
   /** Loads the in-process engine: set by the entries that carry it (not the browser build). */
   inProcess?: () => Promise<InProcessOpener>;
   /** Where an in-process engine hands its change notices (the store's feed). */
   notify?: (changes: ChangeNotice[]) => void;
+  /** Where an in-process engine hands the errors of table dumps (the store's feed). */
+  dumpError?: (error: WireError) => void;
 };

@@ -1,3 +1,4 @@
+import { forgetDumpHandles } from '../shared/dump-handles.js';
 import { assertDatabaseName } from '../shared/database-name.js';
 import { StorageError, ValidationError } from '../shared/errors.js';
 import { deleteImage, imageKeys } from '../shared/idb-images.js';
@@ -60,6 +61,7 @@ async function removeEverything(name: string): Promise<void> {
   await removePool(name);
   if (typeof indexedDB === 'undefined') return;
   await deleteImage(`db:${name}`);
+  await forgetDumpHandles(name);
   await forgetStore(name);
 }
 

@@ -11,7 +11,7 @@ import { warnOnce } from './warn-once.js';
 export async function openInProcess(options: ConnectionOptions, locks?: LockManager): Promise<Connection> {
   const { createEngineHost } = await import('../engine/engine-host.js');
   const server = options.server ? await options.server() : undefined;
-  const { worker: _w, leaderTimeoutMs: _t, server: _s, inProcess: _i, workerUrl: _u, notify, ...req } = options;
+  const { worker: _w, leaderTimeoutMs: _t, server: _s, inProcess: _i, workerUrl: _u, notify, dumpError, ...req } = options;
   const locked = locks !== undefined && typeof indexedDB !== 'undefined' && req.storage !== 'memory';
   const release = locked ? await holdLock(locks, req.name) : () => {};
   const ended = new Set<() => void>();
@@ -19,7 +19,7 @@ export async function openInProcess(options: ConnectionOptions, locks?: LockMana
     for (const listener of [...ended]) listener();
   };
   // A file store of this process is ended by deleteStore() through the host; a browser database through its channel.
-  const host = createEngineHost({ server, ended: end, ...(notify && { notify }) });
+  const host = createEngineHost({ server, ended: end, ...(notify && { notify }), ...(dumpError && { dumpError }) });
   let reply;
   try {
     reply = await host.open(req);

@@ -1,4 +1,4 @@
-import { encodeError, type WireError, StorageError } from '../shared/errors.js';
+import { DumpError, encodeError, type WireError, StorageError } from '../shared/errors.js';
 import {
   callKey,
   isCall,
@@ -20,14 +20,17 @@ import { deliverOutcomes } from './deliver.js';
 import { failAll } from './outcomes.js';
 import { isReadOnly, readOps } from './ops/index.js';
 import { isIoError, opfsWriteRefused, sqliteCode, toStoreError } from './sql-errors.js';
-import { openStorage, type ServerStorage } from './storage/open-storage.js';
+import { openStorage, type ServerParts } from './storage/open-storage.js';
 import type { OpenedDb } from './storage/opened-db.js';
 import { holdOpenFile, releaseOpenFile } from './storage/open-files.js';
+import { DumpWriter } from './dump/dump-writer.js';
+import { opfsDir } from './dump/handle-dir.js';
+import type { DumpDir } from './dump/dump-dir.js';
 
 /** What an in-process host is given beyond the browser's storage. */
 export type HostOptions = {
   /** Opens server storage (a file, a Durable Object); only server entries pass it, so browser bundles never hold a driver. */
-  server?: ServerStorage;
+  server?: ServerParts | undefined;
   /**
    * Receives change notices after commit, instead of a BroadcastChannel: in-process
    * stores wake their own readers directly, so no runtime needs BroadcastChannel.
@@ -35,6 +38,8 @@ export type HostOptions = {
   notify?: (changes: ChangeNotice[]) => void;
   /** Called after the host closed on its own: deleteStore() ended it to delete its file. */
   ended?: () => void;
+  /** Receives the errors of table dumps, instead of the change channel (in-process stores). */
+  dumpError?: (error: WireError) => void;
 };
 
 /**
@@ -45,6 +50,7 @@ export type HostOptions = {
  */
 export function createEngineHost(options: HostOptions = {}) {
   let engine: Engine | undefined;
+  let dumps: DumpWriter | undefined;
   let opened: OpenedDb | undefined;
   let request: OpenRequest | undefined;
   let notices: BroadcastChannel | undefined;
@@ -55,7 +61,7 @@ export function createEngineHost(options: HostOptions = {}) {
   let lost: unknown;
 
   async function start(req: OpenRequest): Promise<OpenReply> {
-    const { db, warning } = await openStorage(req, options.server);
+    const { db, warning } = await openStorage(req, options.server?.open);
     try {
       engine = new Engine(db.driver);
     } catch (err) {
@@ -68,6 +74,7 @@ export function createEngineHost(options: HostOptions = {}) {
     opened = db;
     request = req;
     if (db.file !== undefined) holdOpenFile(db.file, endForDelete);
+    dumps = new DumpWriter(engine, { dbName: req.name, openPath: dumpPath(options.server?.dumpDir), report: reportDump });
     return warning === undefined ? { storage: db.storage } : { storage: db.storage, warning };
   }
 
@@ -94,8 +101,34 @@ export function createEngineHost(options: HostOptions = {}) {
     }
     // Only writes can be refused for lack of space; a failed read stays a StorageError.
     if (writes && opened?.storage === 'opfs' && reply.outcomes.some(isIoFailure)) reply = await explainIoErrors(reply);
+    // Files before the answer: a resolved write's file is written (or its DumpError reported).
+    if (writes && dumps?.needed(calls)) await writeDumps(dumps, calls, reply);
     // Batches run one at a time, so a batch of reads saw exactly the state of this version.
     return { ...reply, version: engine?.version ?? 0 };
+  }
+
+  /** Writes a batch's dump files; a failure there is reported, and never fails the committed batch. */
+  async function writeDumps(writer: DumpWriter, calls: Call[], reply: BatchReply): Promise<void> {
+    const before = engine?.writeMark();
+    try {
+      await writer.afterBatch(calls, reply);
+      // Marking every row for a new folder writes to the database: snapshot storage must save that too.
+      if (opened?.persist && engine && engine.writeMark() !== before) await opened.persist();
+    } catch (err) {
+      reportDump(unexpectedDumpFailure(err));
+    }
+  }
+
+  const warnedTables = new Set<string>();
+  function reportDump(err: DumpError): void {
+    // Once per table and host: a folder that stays unwritable would fill the console.
+    if (!warnedTables.has(err.table)) {
+      warnedTables.add(err.table);
+      console.warn(`flowstore: ${err.message}`);
+    }
+    const wire = encodeError(err);
+    if (options.dumpError) options.dumpError(wire);
+    else notices?.postMessage({ type: 'dump-error', error: wire });
   }
 
   /**
@@ -182,7 +215,7 @@ export function createEngineHost(options: HostOptions = {}) {
     if (opened?.file !== undefined) releaseOpenFile(opened.file, endForDelete);
     engine?.close();
     opened?.release();
-    engine = opened = undefined;
+    engine = opened = dumps = undefined;
   }
 
   async function endForDelete(): Promise<void> {
@@ -194,6 +227,9 @@ export function createEngineHost(options: HostOptions = {}) {
     async open(req: OpenRequest): Promise<OpenReply> {
       const reply = await start(req);
       if (!options.notify) notices = new BroadcastChannel(changeChannelName(req.name));
+      // Files left behind by a crash or a failed write, before any call runs (calls queue behind it).
+      const writer = dumps;
+      queue = queue.then(() => writer?.reconcileAll()).catch((err: unknown) => reportDump(unexpectedDumpFailure(err)));
       return reply;
     },
 
@@ -228,6 +264,22 @@ export function createEngineHost(options: HostOptions = {}) {
 
     close: closeHost,
   };
+}
+
+/** How this host opens a dump's directory path: the server's file system, else OPFS, else not at all. */
+function dumpPath(server: ((path: string) => DumpDir) | undefined): ((path: string) => Promise<DumpDir>) | undefined {
+  if (server) return async (path) => server(path);
+  if (typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function') return opfsDir;
+  return undefined;
+}
+
+function unexpectedDumpFailure(err: unknown): DumpError {
+  return new DumpError(
+    `Writing Markdown files failed unexpectedly (${err instanceof Error ? err.message : String(err)}); rows are committed, and the files are brought up to date at the next open.`,
+    '',
+    [],
+    { cause: err },
+  );
 }
 
 function isForwardedCall(msg: unknown): msg is Extract<RpcMessage, { type: 'call' }> {

@@ -8,6 +8,8 @@ import { toStoreError } from './sql-errors.js';
 import { Db } from './db.js';
 import { failAll } from './outcomes.js';
 import type { Driver } from './storage/driver.js';
+import { clearMarks, dumpsOf, markAll, pendingDumps, type PendingDump } from './dump/dump-sql.js';
+import type { StoredDump } from '../shared/table-dump.js';
 
 type Handler = (db: Db, ...args: unknown[]) => unknown;
 
@@ -44,6 +46,8 @@ export class Engine {
   #reserved: number;
   #remembered = 0;
   #lastFailure: unknown;
+  /** Dump marks whose files were written since the last commit: they go with the next one. */
+  #dumped: number[] = [];
 
   constructor(driver: Driver) {
     migrate(driver);
@@ -179,6 +183,8 @@ export class Engine {
         if (pending.length === 0) return { outcomes, changes: [] };
         const version = this.#version + 1;
         const changed = { outcomes, changes: pending.map((c) => ({ ...c, version })) };
+        // Riding on this commit costs no flush of its own; a mark lost in a crash only rewrites a file.
+        clearMarks(db, this.#dumped);
         if (version > reserved) {
           reserved = version + VERSION_BLOCK - 1;
           db.run(`UPDATE meta SET value = ? WHERE key = 'version'`, [reserved]);
@@ -193,7 +199,10 @@ export class Engine {
       return undefined;
     }
     // Counters move only once the commit succeeded.
-    if (reply.changes.length > 0) this.#version = reply.changes[0]!.version;
+    if (reply.changes.length > 0) {
+      this.#version = reply.changes[0]!.version;
+      this.#dumped = [];
+    }
     this.#reserved = reserved;
     return reply;
   }
@@ -226,7 +235,35 @@ export class Engine {
     }
   }
 
+  /** Every table's dump, by table name. */
+  dumps(): Map<string, StoredDump> {
+    return dumpsOf(this.#db);
+  }
+
+  /** Rows of table `name` whose files are behind (see dump/dump-sql.ts). */
+  pendingDumps(name: string, afterSeq: number, limit: number, ids?: readonly string[]): PendingDump[] {
+    return pendingDumps(this.#db, name, afterSeq, limit, ids);
+  }
+
+  /** Marks every row of `name` as behind, in a transaction of its own. */
+  markAllDumps(name: string): void {
+    this.#db.transaction(() => markAll(this.#db, name));
+  }
+
+  /** Records that the files of these marks hold their writes; the marks go with the next commit (or at close). */
+  dumpWritten(seqs: readonly number[]): void {
+    this.#dumped.push(...seqs);
+  }
+
   close(): void {
+    if (this.#dumped.length > 0) {
+      // Best effort: a mark left behind only makes the next open rewrite a file that is already right.
+      try {
+        this.#db.transaction(() => clearMarks(this.#db, this.#dumped));
+      } catch {
+        // The database is going away; the reconcile at the next open covers it.
+      }
+    }
     this.#db.close();
   }
 }

@@ -3,6 +3,7 @@ import { assertSqliteImage } from '../shared/image-header.js';
 import type { Db } from './db.js';
 import { migrate, SCHEMA_VERSION, schemaTables } from './migrations.js';
 import type { Driver, SqlRow } from './storage/driver.js';
+import { createDumpTriggers, DUMP_TRIGGER, markAll } from './dump/dump-sql.js';
 
 /** The SQLite tables that hold a flowstore table's rows (see table-sql.ts: names are encoded into [a-z0-9_]). */
 const ROWS_TABLE = /^table_[a-z0-9_]+$/;
@@ -71,8 +72,11 @@ function checkImage(copy: Driver): void {
   if (foreign.length > 0) {
     throw new ValidationError(`the image holds tables flowstore never makes (${list(foreign)}): it is not a flowstore database`, 'image');
   }
-  // Triggers and views would run or be read by code that never made them.
-  const other = objects.filter((o) => o.type !== 'table' && o.type !== 'index');
+  // Triggers and views would run or be read by code that never made them. A dumped table's
+  // triggers are flowstore's own: they are not copied but made anew (see replaceWith).
+  const other = objects.filter(
+    (o) => o.type !== 'table' && o.type !== 'index' && !(o.type === 'trigger' && DUMP_TRIGGER.test(String(o.name))),
+  );
   if (other.length > 0) {
     throw new ValidationError(
       `the image holds ${other.map((o) => `a ${String(o.type)} ${JSON.stringify(o.name)}`).join(', ')}, which flowstore never makes`,
@@ -98,6 +102,11 @@ function replaceWith(db: Db, copy: Driver): void {
   }
   // Indexes after their rows: building one at once is faster than growing it row by row.
   for (const i of objects.filter((o) => o.type === 'index')) db.exec(String(i.sql));
+  // Dumped tables get their triggers from this code, and every file is written again from the imported rows.
+  for (const { tbl } of db.all('SELECT tbl FROM tables_dumps')) {
+    createDumpTriggers(db, String(tbl));
+    markAll(db, String(tbl));
+  }
   db.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)`, [version]);
   db.run('DELETE FROM applied_calls');
   for (const c of calls) db.run('INSERT INTO applied_calls (key, reply, at) VALUES (?, ?, ?)', [c.key!, c.reply!, c.at!]);

@@ -96,6 +96,23 @@ const migrations: string[] = [
     PRIMARY KEY (tbl, name)
   ) STRICT;
   `,
+  // 4: Markdown dumps of tables. A row write marks its row in the same
+  // transaction (a trigger per dumped table, see dump/dump-sql.ts); the mark
+  // goes once the row's file holds that write, so marks left by a crash or a
+  // failed file write say which files are behind.
+  `
+  CREATE TABLE tables_dumps (
+    tbl TEXT PRIMARY KEY,
+    config TEXT NOT NULL -- JSON: dir (null for a directory handle, kept in IndexedDB), titleField, bodyField, sync, onDelete
+  ) STRICT;
+
+  CREATE TABLE tables_dump_pending (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: a mark taken again gets a higher seq
+    tbl TEXT NOT NULL,
+    id TEXT NOT NULL,
+    UNIQUE (tbl, id)
+  ) STRICT;
+  `,
 ];
 
 /** The schema version this flowstore writes. */

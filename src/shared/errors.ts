@@ -1,5 +1,6 @@
 /** Every error code a store can raise. Branch on `err.code` or use `instanceof`. */
-export type ErrorCode = 'ALREADY_EXISTS' | 'NOT_FOUND' | 'VALIDATION' | 'AMBIGUOUS_ID' | 'STORAGE_FULL' | 'CLOSED' | 'STORAGE' | 'TIMEOUT';
+export type ErrorCode =
+  'ALREADY_EXISTS' | 'NOT_FOUND' | 'VALIDATION' | 'AMBIGUOUS_ID' | 'STORAGE_FULL' | 'CLOSED' | 'STORAGE' | 'TIMEOUT' | 'DUMP';
 
 /** Base class of every error flowstore raises on purpose. */
 export class StoreError extends Error {
@@ -111,6 +112,25 @@ export class TimeoutError extends StoreError {
   }
 }
 
+/**
+ * Markdown files of a table could not be written (or removed). The rows
+ * themselves are committed: a dump failure never undoes a write. The files
+ * stay marked as behind, and the next open of the store brings them up to
+ * date. Delivered to {@link Store.onDumpError} listeners, never as a call's rejection.
+ */
+export class DumpError extends StoreError {
+  override name = 'DumpError';
+  /** The table whose files are behind. */
+  readonly table: string;
+  /** The rows whose files are behind. */
+  readonly rowIds: string[];
+  constructor(message: string, table: string, rowIds: string[], options?: { cause?: unknown }) {
+    super('DUMP', message, options);
+    this.table = table;
+    this.rowIds = rowIds;
+  }
+}
+
 /** The wire form of an error: plain data that survives structured clone and JSON. */
 export type WireError = {
   code: ErrorCode | 'UNKNOWN';
@@ -160,6 +180,9 @@ export function decodeError(wire: WireError): Error {
       break;
     case 'TIMEOUT':
       err = new TimeoutError(wire.message);
+      break;
+    case 'DUMP':
+      err = new DumpError(wire.message, f.table as string, f.rowIds as string[]);
       break;
     default:
       return new StorageError(`Unexpected failure: ${wire.name}: ${wire.message}`);

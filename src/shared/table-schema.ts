@@ -1,6 +1,7 @@
 import { AmbiguousIdError, batchOpFailed, NotFoundError, ValidationError } from './errors.js';
 import { isPlainObject, setOwn } from './json-object.js';
 import type { Json, JsonObject } from './types.js';
+import type { DumpOptions } from './table-dump.js';
 import { assertJson, describe } from './validate.js';
 
 /** The JSON type a table field must hold. */
@@ -14,8 +15,9 @@ export type FieldSpec = { type: FieldType; required?: boolean };
  * `_`, not starting with a digit, at most 64 characters); rows may hold other
  * keys too, which are stored unchecked but cannot be filtered or sorted on.
  * `indexes` lists fields to index, so that lists filtered on them do not scan.
+ * `dump` mirrors every row into a Markdown file (see {@link DumpOptions}).
  */
-export type TableSchema = { fields: Record<string, FieldSpec>; indexes?: string[] };
+export type TableSchema = { fields: Record<string, FieldSpec>; indexes?: string[]; dump?: DumpOptions };
 
 /** A row of a table: its data plus the id and times (epoch ms) the store keeps. */
 export type Row<T extends object = JsonObject> = { id: string; data: T; createdAt: number; updatedAt: number };
@@ -52,13 +54,14 @@ export function assertTableName(name: unknown): asserts name is string {
 }
 
 /**
- * Checks a schema and returns a clean copy of it (only known keys).
+ * Checks a schema and returns a clean copy of it (only known keys, without
+ * `dump`: that is the table's, not each call's, and is checked by checkDump).
  * @throws ValidationError naming the offending part (`schema.fields.x.type`, …).
  */
 export function checkSchema(schema: unknown): TableSchema {
   if (!isPlainObject(schema))
     throw new ValidationError('a schema must be an object like { fields: { title: { type: "string" } } }', 'schema');
-  refuseUnknownKeys(schema, ['fields', 'indexes'], 'schema');
+  refuseUnknownKeys(schema, ['fields', 'indexes', 'dump'], 'schema');
   const fieldsIn = schema.fields;
   if (!isPlainObject(fieldsIn)) throw new ValidationError('fields must be an object of field specs', 'schema.fields');
   const fields: Record<string, FieldSpec> = {};

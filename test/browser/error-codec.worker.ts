@@ -4,6 +4,7 @@ import {
   AlreadyExistsError,
   AmbiguousIdError,
   ClosedError,
+  DumpError,
   NotFoundError,
   StorageError,
   StorageFullError,
@@ -21,6 +22,7 @@ const makers: Record<string, () => Error> = {
   CLOSED: () => new ClosedError(),
   STORAGE: () => new StorageError('The database failed: disk I/O error', { sqliteCode: 778 }),
   TIMEOUT: () => new TimeoutError('No tab answered.'),
+  DUMP: () => new DumpError('The files of table notes could not be written.', 'notes', ['id-1']),
   PLAIN: () => new TypeError('not one of ours'),
 };
 

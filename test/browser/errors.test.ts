@@ -6,6 +6,7 @@ import {
   AlreadyExistsError,
   AmbiguousIdError,
   ClosedError,
+  DumpError,
   NotFoundError,
   openStore,
   StorageError,
@@ -40,6 +41,7 @@ describe('errors crossing a real worker boundary', () => {
     ['CLOSED', ClosedError, {}],
     ['STORAGE', StorageError, { sqliteCode: 778 }],
     ['TIMEOUT', TimeoutError, {}],
+    ['DUMP', DumpError, { table: 'notes', rowIds: ['id-1'] }],
   ] as const)('%s keeps its class, code, message and fields', async (code, cls, fields) => {
     const err = await thrown(code);
     expect(err).toBeInstanceOf(cls);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import type { Alias, BatchOp, ListQuery, Patch, Row, Table, TableSchema, Where } from '../../src/index.js';
+import type { Alias, BatchOp, DumpError, DumpOptions, ListQuery, Patch, Row, Table, TableSchema, Where } from '../../src/index.js';
 import { backends, Stores } from '../support/backends.js';
 import { T, type Todo } from '../support/tables-fixtures.js';
 
@@ -27,6 +27,10 @@ describe.each(backends)('tables: types ($label)', (backend) => {
     expectTypeOf<{ op: 'update'; id: string; patch: { state: null } }>().toExtend<BatchOp<Todo>>();
     expectTypeOf<{ op: 'update'; id: string; patch: { state: 'x' }; mode: 'replace' }>().not.toExtend<BatchOp<Todo>>();
     expectTypeOf<{ fields: { a: { type: 'text' } } }>().not.toExtend<TableSchema>();
+    expectTypeOf<{ fields: {}; dump: { dir: 'notes'; onDelete: 'remove' } }>().toExtend<TableSchema>();
+    expectTypeOf<{ dir: 'notes'; sync: 'both' }>().not.toExtend<DumpOptions>();
+    expectTypeOf(store.onDumpError).parameter(0).toEqualTypeOf<(error: DumpError) => void>();
+    expectTypeOf(t.reconcileDump).returns.resolves.toEqualTypeOf<boolean>();
 
     const row = await t.create({ title: 'typed' });
     expectTypeOf(row.data.title).toEqualTypeOf<string>();

@@ -149,11 +149,22 @@ describe('demo, end to end in Chromium', () => {
     await page.getByTestId('task-row').filter({ hasText: 'Write the release notes' }).waitFor();
     const id = await page.getByTestId('task-row').filter({ hasText: written.row }).getAttribute('data-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    // The row's Markdown file, as the panel reads it from OPFS, written before the reload.
+    const file = page.locator(`[data-testid="dump-file"][data-name="${id}.md"] [data-testid="dump-file-text"]`);
+    await file.waitFor({ state: 'attached' });
+    expect(await file.textContent()).toMatch(
+      new RegExp(`^# ${written.row}\n\n---\n\n- priority: 2\n- status: "todo"\n- tags: \\["demo","e2e"\\]\n- id: ${id}\n`),
+    );
     await page.getByTestId('task-edit-id').fill(id!.slice(0, 8));
     await page.getByTestId('task-edit-patch').fill('{"status": "doing", "priority": 1}');
     await page.getByTestId('task-update').click();
     // Merge keeps the fields the patch leaves out (the title).
     await page.getByTestId('task-edit-result').filter({ hasText: '"status":"doing"' }).filter({ hasText: written.row }).waitFor();
+    await page
+      .locator(`[data-testid="dump-file"][data-name="${id}.md"]`)
+      .filter({ hasText: '- status: "doing"' })
+      .waitFor({ state: 'attached' });
+    expect(await page.getByTestId('dump-count').textContent()).toBe('2 files');
     await page.getByTestId('task-filter-status').selectOption('doing');
     await page
       .getByTestId('task-count')

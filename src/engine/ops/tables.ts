@@ -17,6 +17,8 @@ import { assertOpList, checkBatchOp, checkUpdateMode } from '../../shared/table-
 import type { JsonObject } from '../../shared/types.js';
 import { assertId, describe } from '../../shared/validate.js';
 import { countSql, listSql, rowsTable, tableDdl } from '../table-sql.js';
+import { checkDump, storedDump } from '../../shared/table-dump.js';
+import { setDump } from '../dump/dump-sql.js';
 import type { SqlRow, Db } from '../db.js';
 
 /** Length of a UUID in text form: an id this long is looked up exactly, never as a prefix. */
@@ -144,9 +146,13 @@ function getAlias(db: Db, t: Ctx, alias: unknown): Alias {
 
 /** Schema-checked rows of named tables, and their saved queries. */
 export const tablesOps = {
-  /** Creates the table and its indexes if missing. Existing rows and indexes are kept as they are. */
-  'tables.open'(db: Db, name: string, schema: TableSchema): void {
+  /**
+   * Creates the table and its indexes if missing. Existing rows and indexes are kept as they are.
+   * With `dump`, records it as the table's dump (for every handle and tab); without, the table keeps the one it has.
+   */
+  'tables.open'(db: Db, name: string, schema: TableSchema, dump?: unknown): void {
     const t = ctx(name, schema);
+    const config = dump === undefined ? undefined : checkDump(t.schema.fields, dump);
     db.exec(tableDdl(name, t.schema.indexes ?? []));
     const now = db.now();
     // Reopening with the same schema writes nothing.
@@ -155,6 +161,17 @@ export const tablesOps = {
        ON CONFLICT (name) DO UPDATE SET schema = excluded.schema, schema_at = excluded.schema_at WHERE schema IS NOT excluded.schema`,
       [name, JSON.stringify(t.schema), now, now],
     );
+    if (config) setDump(db, name, storedDump(config));
+  },
+
+  /**
+   * Asks for the files of table `name` that are behind to be written now; the
+   * engine host does it after this call's batch. Writes nothing itself, and
+   * is not a read only so that the host sees it. Resolves with whether the table has a dump.
+   */
+  'tables.dumpReconcile'(db: Db, name: string): boolean {
+    const t = ctx(name);
+    return db.get('SELECT 1 AS yes FROM tables_dumps WHERE tbl = ?', [t.name]) !== undefined;
   },
 
   'tables.create'(db: Db, name: string, schema: TableSchema, data: JsonObject): Row {

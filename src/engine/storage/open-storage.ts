@@ -4,10 +4,14 @@ import { registerStore } from '../../shared/store-registry.js';
 import { hasIndexedDb, openIdb } from './idb.js';
 import { openMemory } from './memory.js';
 import type { OpenedDb } from './opened-db.js';
+import type { DumpDir } from '../dump/dump-dir.js';
 import { hasOpfs, OpfsRefusedError, openOpfs } from './opfs.js';
 
 /** Opens server storage (a file, a Durable Object); given to the host by the server entries only. */
 export type ServerStorage = (req: OpenRequest) => Promise<OpenedDb>;
+
+/** What the server entries give the in-process host: their storage, and the file system for table dumps where there is one. */
+export type ServerParts = { open: ServerStorage; dumpDir?: (path: string) => DumpDir };
 
 /**
  * Opens the storage a store asked for. 'auto' takes the best durable one this

@@ -1,5 +1,6 @@
 import type { OpenRequest } from '../../shared/protocol.js';
 import type { OpenedDb } from './opened-db.js';
+export { nodeDumpDir } from '../dump/node-dir.js';
 
 /**
  * Server storage for Node, Deno and Bun: a file, or a Durable Object's
