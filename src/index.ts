@@ -12,7 +12,7 @@ export { TableAliases } from './api/table-aliases.js';
 export { LiveQuery } from './api/live/live-query.js';
 export type { LiveObserver, LiveValue } from './api/live/live-query.js';
 export type { BatchOp, FieldSpec, FieldType, Patch, Row, TableSchema, UpdateMode } from './shared/table-schema.js';
-export type { DumpOptions } from './shared/table-dump.js';
+export type { DirectoryHandle, DumpOptions } from './shared/table-dump.js';
 export type { Alias, AliasDefinition } from './shared/table-alias.js';
 export type { Condition, ListQuery, Operators, Param, Where } from './shared/table-query.js';
 export {

@@ -16,6 +16,7 @@ import {
 } from '../shared/table-schema.js';
 import { plain } from '../shared/snapshot.js';
 import { checkDump } from '../shared/table-dump.js';
+import { fileSystemDirectory } from '../shared/dump-handles.js';
 import { loadDumpHandle } from '../shared/dump-handles.js';
 import { assertOpList, checkBatchOp, updateModeOf } from '../shared/table-ops.js';
 import type { JsonObject } from '../shared/types.js';
@@ -192,7 +193,8 @@ export async function openSchema(ctx: ModuleContext, name: string, schema: Table
       `flowstore: table ${name} asks for sync 'bidirectional', which is not built yet: its Markdown files are written from its rows only ('write-only'), and edits made in them are not read back.`,
     );
   }
-  if (typeof dump.dir !== 'string') await askWriteAccess(ctx, dump.dir);
+  const handle = fileSystemDirectory(dump.dir);
+  if (handle) await askWriteAccess(ctx, handle);
   // As given: the engine checks it again and fills in the same defaults.
   await ctx.batcher.call('tables.open', name, clean, schema.dump);
   return clean;

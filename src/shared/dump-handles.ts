@@ -6,6 +6,14 @@
  * Keyed by [database name, table name].
  */
 
+/**
+ * `value` as the File System API's own handle type, if it is one. Here and not
+ * in table-dump.ts, whose declarations are public and must not name DOM types.
+ */
+export function fileSystemDirectory(value: unknown): FileSystemDirectoryHandle | undefined {
+  return typeof FileSystemDirectoryHandle !== 'undefined' && value instanceof FileSystemDirectoryHandle ? value : undefined;
+}
+
 const DB_NAME = 'flowstore-dump-dirs';
 const STORE = 'handles';
 

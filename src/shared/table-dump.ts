@@ -3,6 +3,12 @@ import { isPlainObject } from './json-object.js';
 import { describe } from './validate.js';
 
 /**
+ * A FileSystemDirectoryHandle (OPFS, or a folder from showDirectoryPicker()),
+ * named by its shape so that flowstore's types compile without the DOM lib.
+ */
+export type DirectoryHandle = { readonly kind: 'directory'; readonly name: string };
+
+/**
  * Where and how a table's rows are mirrored as Markdown files, one `<id>.md`
  * per row (see the README, "Rows as Markdown files").
  */
@@ -13,7 +19,7 @@ export type DumpOptions = {
    * FileSystemDirectoryHandle (from showDirectoryPicker()), which flowstore
    * keeps in IndexedDB so it survives a reload.
    */
-  dir: string | FileSystemDirectoryHandle;
+  dir: string | DirectoryHandle;
   /** The field whose value is the file's first line, `# <title>`. @default 'title' */
   titleField?: string;
   /** The field whose text follows the title. @default 'body' */
@@ -35,7 +41,7 @@ export type DumpConfig = Required<DumpOptions>;
 export type StoredDump = Omit<DumpConfig, 'dir'> & { dir: string | null };
 
 /** Whether `value` is a directory handle of the File System API (OPFS or a picked folder). */
-export function isDirectoryHandle(value: unknown): value is FileSystemDirectoryHandle {
+export function isDirectoryHandle(value: unknown): value is DirectoryHandle {
   return typeof FileSystemDirectoryHandle !== 'undefined' && value instanceof FileSystemDirectoryHandle;
 }
 

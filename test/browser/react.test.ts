@@ -4,6 +4,7 @@ import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { NotFoundError, openStore, type Row, type Store } from '../../src/in-process.js';
 import { StoreProvider, useLiveQuery, useStore } from '../../src/react/index.js';
 import { uniqueName } from '../support/backends.js';
+import { autoStorage } from '../support/engine.js';
 import { counted } from '../support/live.js';
 import { T, todos, type Todo } from '../support/tables-fixtures.js';
 
@@ -33,8 +34,8 @@ describe('flowstore/react', () => {
 
   it('useLiveQuery under StrictMode: loading, then rows, updated by a write from another store; one subscription', async () => {
     const name = uniqueName('react');
-    const a = await openStore({ name, storage: 'opfs' });
-    const b = await openStore({ name, storage: 'opfs' });
+    const a = await openStore({ name, storage: autoStorage });
+    const b = await openStore({ name, storage: autoStorage });
     open.push(a, b);
     const ta = await todos(a);
     const baseline = b.feed.listenerCount;
@@ -73,7 +74,7 @@ describe('flowstore/react', () => {
   });
 
   it("throws a run's error, with its class, to the nearest error boundary", async () => {
-    const store = await openStore({ name: uniqueName('react-error'), storage: 'opfs' });
+    const store = await openStore({ name: uniqueName('react-error'), storage: autoStorage });
     open.push(store);
     let caught!: (err: unknown) => void;
     const error = new Promise<unknown>((resolve) => (caught = resolve));

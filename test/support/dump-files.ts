@@ -18,10 +18,15 @@ export type DumpFiles = {
 };
 
 const inBrowser = typeof window !== 'undefined';
-const node = inBrowser ? undefined : { fs: await import('node:fs/promises'), os: await import('node:os'), path: await import('node:path') };
+// A Durable Object has no files for a dump to write to.
+const inWorkerd = typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers';
+const node =
+  inBrowser || inWorkerd
+    ? undefined
+    : { fs: await import('node:fs/promises'), os: await import('node:os'), path: await import('node:path') };
 
-/** Whether this runtime has a file system a dump can write to (WebKitGTK offers the page no OPFS). */
-export const hasDumpFiles = !inBrowser || typeof navigator.storage?.getDirectory === 'function';
+/** Whether this runtime has a file system a dump can write to (WebKitGTK offers the page no OPFS, workerd none at all). */
+export const hasDumpFiles = !inWorkerd && (!inBrowser || typeof navigator.storage?.getDirectory === 'function');
 
 /** A fresh, empty dump directory. */
 export async function dumpFiles(): Promise<DumpFiles> {

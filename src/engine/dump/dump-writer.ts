@@ -1,11 +1,11 @@
 import { DumpError } from '../../shared/errors.js';
 import type { BatchReply, Call } from '../../shared/protocol.js';
-import { isDirectoryHandle, type StoredDump } from '../../shared/table-dump.js';
+import type { StoredDump } from '../../shared/table-dump.js';
 import type { Engine } from '../engine.js';
 import type { PendingDump } from './dump-sql.js';
 import type { DumpDir } from './dump-dir.js';
 import { handleDir } from './handle-dir.js';
-import { loadDumpHandle, saveDumpHandle } from '../../shared/dump-handles.js';
+import { fileSystemDirectory, loadDumpHandle, saveDumpHandle } from '../../shared/dump-handles.js';
 import { fileName, renderRow } from './markdown.js';
 
 /** Rows read per round of a reconcile, and files written at once. */
@@ -90,10 +90,11 @@ export class DumpWriter {
   }
 
   /** A table was opened with a dump: take its new settings, and keep a directory handle for later opens. */
-  async #opened(name: string, dir: unknown): Promise<void> {
+  async #opened(name: string, given: unknown): Promise<void> {
     this.#dumps = this.#engine.dumps();
     this.#dirs.delete(name);
-    if (!isDirectoryHandle(dir)) return;
+    const dir = fileSystemDirectory(given);
+    if (!dir) return;
     this.#dirs.set(name, Promise.resolve(handleDir(dir, `folder ${dir.name}`)));
     try {
       const kept = await loadDumpHandle(this.#env.dbName, name);
