@@ -2,6 +2,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error plain ESM helper shared with the test scripts
 import { chromiumArgs, chromiumPath, firefoxPath, webkitPath, xvfbPath } from './scripts/browsers.mjs';
+import { bundledWorker } from './test/support/bundled-worker.js';
 import { firefox, launchProvider, webkit, type Launcher } from './test/support/launch-provider.js';
 
 const executablePath = (chromiumPath as () => string | undefined)();
@@ -10,6 +11,7 @@ const path = (find: unknown) => (find as () => string | undefined)() ?? 'missing
 /** The same browser tests in another engine, started by its own binary (see test/support/launch-provider.ts). */
 const otherEngine = (launcher: Launcher) => ({
   extends: true as const,
+  plugins: [bundledWorker()],
   test: {
     name: launcher.name,
     include: ['test/contract/**/*.test.ts', 'test/browser/**/*.test.ts'],
@@ -35,6 +37,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
+        plugins: [bundledWorker()],
         test: {
           name: 'chromium',
           include: ['test/contract/**/*.test.ts', 'test/browser/**/*.test.ts'],

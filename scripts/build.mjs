@@ -4,10 +4,11 @@
 // serve it: bundlers that recognise `new Worker(new URL(…))` (Vite, webpack) re-bundle
 // it, the others (esbuild, Rollup, a static folder) copy the folder as it is.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { sqliteWasm, workerBundle } from './worker-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -19,58 +20,7 @@ const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), 
 });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
-const sqliteDir = `${require.resolve('@sqlite.org/sqlite-wasm/package.json').replace(/package\.json$/, '')}dist/`;
-
-/**
- * sqlite-wasm's browser build, without what flowstore never runs. Its file also holds
- * the deprecated Worker1 promiser, whose `new Worker(new URL('sqlite3-worker1.mjs', …))`
- * makes bundlers emit a 650 kB second copy of SQLite, and the 'opfs' VFS (it needs
- * COOP/COEP; flowstore uses 'opfs-sahpool'), whose async-proxy worker they emit too.
- * Each cut must find its text exactly, so an upgrade that moves it fails the build.
- */
-function trimmedSqlite() {
-  let text = readFileSync(`${sqliteDir}index.mjs`, 'utf8');
-  const cut = (from, to, why) => {
-    if (!text.includes(from)) throw new Error(`build: sqlite-wasm changed, "${from.slice(0, 60)}" not found (${why})`);
-    text = text.replace(from, to);
-  };
-  const promiser = text.indexOf('//#region src/bin/sqlite3-worker1-promiser.mjs');
-  if (promiser < 0) throw new Error('build: sqlite-wasm changed, the Worker1 promiser region is not found');
-  text = `${text.slice(0, promiser)}export default sqlite3_bundler_friendly_default;\n`;
-  cut('if (!sqlite3.opfs || sqlite3.config.disable?.vfs?.opfs) return;', 'return; /* flowstore: no "opfs" VFS */', 'opfs VFS');
-  cut('if (!sqlite3.opfs || sqlite3.config.disable?.vfs?.["opfs-wl"]) return;', 'return; /* flowstore: no "opfs-wl" VFS */', 'opfs-wl VFS');
-  cut(
-    'const url = new URL("sqlite3-opfs-async-proxy.js", import.meta.url);',
-    'const url = sqlite3.util.toss("flowstore leaves out the opfs VFS and its async proxy");',
-    'the proxy URL bundlers would emit',
-  );
-  const urls = text.match(/new URL\("[^"]*", import\.meta\.url\)/g);
-  if (urls?.join() !== 'new URL("sqlite3.wasm", import.meta.url)')
-    throw new Error(`build: the trimmed sqlite-wasm refers to ${urls?.join()}`);
-  return text;
-}
-
-await build({
-  entryPoints: [`${root}src/worker/db.worker.ts`],
-  outfile: `${root}dist/worker/db.worker.js`,
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  minify: true,
-  keepNames: true,
-  legalComments: 'inline',
-  logLevel: 'warning',
-  plugins: [
-    {
-      name: 'trimmed-sqlite-wasm',
-      setup(b) {
-        b.onResolve({ filter: /^@sqlite\.org\/sqlite-wasm$/ }, () => ({ path: 'sqlite3.mjs', namespace: 'trimmed-sqlite' }));
-        b.onLoad({ filter: /.*/, namespace: 'trimmed-sqlite' }, () => ({ contents: trimmedSqlite(), loader: 'js' }));
-      },
-    },
-  ],
-});
+await build(workerBundle(`${root}dist/worker/db.worker.js`));
 // tsc's map of the unbundled worker no longer fits: the bundle ships without one.
 rmSync(`${root}dist/worker/db.worker.js.map`, { force: true });
-copyFileSync(`${sqliteDir}sqlite3.wasm`, `${root}dist/worker/sqlite3.wasm`);
+copyFileSync(sqliteWasm, `${root}dist/worker/sqlite3.wasm`);
