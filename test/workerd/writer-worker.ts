@@ -1,7 +1,8 @@
 // A Worker for the workerd kill test (test/server/workerd-kill.test.ts): one Durable Object
 // whose store takes writes (/write?i=) and reports everything it holds (/state).
 import { DurableObject } from 'cloudflare:workers';
-import { openStore, type Store } from 'flowstore';
+// From src/, not the package name: the root typecheck runs before any dist/ exists.
+import { openStore, type Store } from '../../src/workerd.js';
 
 export class Writer extends DurableObject {
   #store: Promise<Store> = openStore({ name: 'writer', durableObject: this.ctx.storage });
