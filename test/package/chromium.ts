@@ -24,7 +24,7 @@ export async function visitTwice(browser: Browser, url: string): Promise<PageRun
     page.on('pageerror', (err) => messages.push(`page error: ${err.message}`));
     page.on('worker', (worker) => worker.on('console', listen('worker')));
     const report = async () => {
-      await page.waitForFunction(() => (globalThis as { __fixture?: unknown }).__fixture !== undefined, undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => (globalThis as { __fixture?: unknown }).__fixture !== undefined, undefined, { timeout: 45_000 });
       return page.evaluate(() => (globalThis as unknown as { __fixture: Visit }).__fixture);
     };
     await page.goto(url);
