@@ -4,28 +4,9 @@
  * before the data reaches the disk — not good enough for a resolved write.
  */
 
-let opening: Promise<IDBDatabase> | undefined;
+import { cachedDatabase } from './idb-database.js';
 
-function database(): Promise<IDBDatabase> {
-  opening ??= new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open('flowstore', 1);
-    req.onupgradeneeded = () => req.result.createObjectStore('images');
-    req.onsuccess = () => {
-      const db = req.result;
-      // If the browser closes it (storage cleared) or another context upgrades it, open anew next time.
-      const forget = () => {
-        db.close();
-        opening = undefined;
-      };
-      db.onclose = forget;
-      db.onversionchange = forget;
-      resolve(db);
-    };
-    req.onerror = () => reject(req.error);
-  });
-  opening.catch(() => (opening = undefined));
-  return opening;
-}
+const database = cachedDatabase('flowstore', 'images');
 
 function done<T>(tx: IDBTransaction, result: () => T): Promise<T> {
   return new Promise<T>((resolve, reject) => {

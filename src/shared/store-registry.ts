@@ -5,29 +5,11 @@
  * opens on OPFS or IndexedDB, and removed by deleteStore().
  */
 
+import { cachedDatabase } from './idb-database.js';
+
 const DB_NAME = 'flowstore-stores';
 
-let opening: Promise<IDBDatabase> | undefined;
-
-function database(): Promise<IDBDatabase> {
-  opening ??= new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore('names');
-    req.onsuccess = () => {
-      const db = req.result;
-      const forget = () => {
-        db.close();
-        opening = undefined;
-      };
-      db.onclose = forget;
-      db.onversionchange = forget;
-      resolve(db);
-    };
-    req.onerror = () => reject(req.error);
-  });
-  opening.catch(() => (opening = undefined));
-  return opening;
-}
+const database = cachedDatabase(DB_NAME, 'names');
 
 function run<T>(mode: IDBTransactionMode, body: (names: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
   return database().then(
