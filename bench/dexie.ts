@@ -1,22 +1,10 @@
 import { Dexie, type EntityTable } from 'dexie';
-import type { TableSchema } from '../src/index.js';
+import { row as item, schema, TAGS } from './tables.js';
 import { current, READ_RUN, rotated, sampleValue, time } from './context.js';
 
 type Kv = { key: string; value: unknown };
 type Item = { id?: number; tag: string; key: string; n: number; note: string };
 type Db = Dexie & { kv: EntityTable<Kv, 'key'>; items: EntityTable<Item, 'id'> };
-
-const TAGS = 1000;
-const item = (i: number) => ({ tag: `t${i % TAGS}`, key: `t${i % TAGS}`, n: i, note: 'a short note' });
-const schema: TableSchema = {
-  fields: {
-    tag: { type: 'string', required: true },
-    key: { type: 'string', required: true },
-    n: { type: 'integer', required: true },
-    note: { type: 'string' },
-  },
-  indexes: ['key'],
-};
 
 /** A Dexie database as its users get it (default durability), or with Chromium's 'strict' commits. */
 function openDexie(name: string, strict: boolean): Db {

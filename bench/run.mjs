@@ -216,7 +216,7 @@ const browser = await launch();
 let bytes;
 let userAgent;
 try {
-  if ([1, 2, 3, 4, 6, 7, 8, 9].some(wanted)) userAgent = await runMain(browser.context);
+  if ([1, 2, 3, 4, 6, 7, 8, 9, 10].some(wanted)) userAgent = await runMain(browser.context);
   log('cold open and bytes (production build)');
   try {
     if (wanted(5)) bytes = await runBuilt(browser.context);

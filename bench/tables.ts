@@ -1,9 +1,10 @@
+import type { TableSchema } from '../src/index.js';
 import { current, time } from './context.js';
 import { tableOf, type TableApi } from './optional-api.js';
 
 // `tag` and `key` hold the same values; only `key` is indexed, so the two
 // filtered lists differ only in the index.
-const schema = {
+export const schema: TableSchema = {
   fields: {
     tag: { type: 'string', required: true },
     key: { type: 'string', required: true },
@@ -12,8 +13,8 @@ const schema = {
   },
   indexes: ['key'],
 };
-const TAGS = 1000;
-const row = (i: number) => ({ tag: `t${i % TAGS}`, key: `t${i % TAGS}`, n: i, note: 'a short note' });
+export const TAGS = 1000;
+export const row = (i: number) => ({ tag: `t${i % TAGS}`, key: `t${i % TAGS}`, n: i, note: 'a short note' });
 
 let big: TableApi | undefined;
 let hitsPerTag = 0;
