@@ -1,5 +1,6 @@
 import { forgetDumpHandles } from '../shared/dump-handles.js';
 import { assertDatabaseName } from '../shared/database-name.js';
+import { errorNamed } from '../shared/error-name.js';
 import { StorageError, ValidationError } from '../shared/errors.js';
 import { deleteImage, imageKeys } from '../shared/idb-images.js';
 import { POOL_ROOT, poolSlug } from '../shared/pool-slug.js';
@@ -72,7 +73,7 @@ async function removePool(name: string): Promise<void> {
     pools = await (await navigator.storage.getDirectory()).getDirectoryHandle(POOL_ROOT);
   } catch (err) {
     // No pools yet, or no OPFS for this page (a private window): nothing of it to remove.
-    if (isNamed(err, 'NotFoundError', 'SecurityError', 'TypeError')) return;
+    if (errorNamed(err, 'NotFoundError', 'SecurityError', 'TypeError')) return;
     throw toStorageError(name, err);
   }
   const deadline = Date.now() + FILES_HELD_MS;
@@ -81,9 +82,9 @@ async function removePool(name: string): Promise<void> {
       await pools.removeEntry(poolSlug(name), { recursive: true });
       return;
     } catch (err) {
-      if (isNamed(err, 'NotFoundError')) return;
+      if (errorNamed(err, 'NotFoundError')) return;
       // A worker that was just stopped (or a crashed tab's) may still hold access handles for a moment.
-      if (!isNamed(err, 'NoModificationAllowedError', 'InvalidModificationError') || Date.now() + delay > deadline) {
+      if (!errorNamed(err, 'NoModificationAllowedError', 'InvalidModificationError') || Date.now() + delay > deadline) {
         throw toStorageError(name, err);
       }
       await new Promise((r) => setTimeout(r, delay));
@@ -96,10 +97,6 @@ function toStorageError(name: string, err: unknown): StorageError {
     `Could not delete the OPFS files of database "${name}" (${(err as Error)?.message ?? String(err)}); nothing else of it was removed. Try again once no tab uses it.`,
     { cause: err },
   );
-}
-
-function isNamed(err: unknown, ...names: string[]): boolean {
-  return names.includes((err as { name?: unknown } | null)?.name as string);
 }
 
 function refuseServerOption(options: unknown, key: 'path' | 'dir'): void {

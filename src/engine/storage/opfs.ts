@@ -6,6 +6,7 @@ import { WasmDriver } from './drivers/wasm.js';
 import { loadSqlite } from './load-sqlite.js';
 import type { OpenedDb } from './opened-db.js';
 import { POOL_ROOT, poolSlug } from '../../shared/pool-slug.js';
+import { filesReleased } from './pool-handles.js';
 
 /** True where this thread can hold OPFS sync access handles (dedicated workers). */
 export function hasOpfs(): boolean {
@@ -21,8 +22,9 @@ export function hasOpfs(): boolean {
  * database name so two databases never contend for each other's handles.
  */
 export async function openOpfs(name: string): Promise<OpenedDb> {
-  const sqlite3 = await loadSqlite();
   const slug = poolSlug(name);
+  // Waiting for a gone worker's handles overlaps the wasm start-up, so an open pays nothing for it.
+  const [sqlite3] = await Promise.all([loadSqlite(), filesReleased(`${POOL_ROOT}/${slug}`)]);
   let pool: SAHPoolUtil;
   try {
     pool = await sqlite3.installOpfsSAHPoolVfs({
