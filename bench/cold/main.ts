@@ -1,5 +1,7 @@
 // (5) Cold open, on a production build: flowstore's openStore → first query
-// vs a bare worker that inits sqlite-wasm, installs sahpool and opens.
+// vs a bare worker that inits sqlite-wasm, installs sahpool and opens, and vs
+// Dexie's open → first get, each on an existing database.
+import { Dexie } from 'dexie';
 import { openStore } from '../../src/index.js';
 import { RawSqlite } from '../raw-client.js';
 
@@ -21,6 +23,17 @@ async function bareOpen(dir: string): Promise<Record<string, number>> {
   return { ms, ...phases };
 }
 
+/** Dexie as its users open it: a new Dexie, its schema, open, one point read (its first use in this page's thread is warm, as flowstore's worker script is). */
+async function dexieOpen(name: string): Promise<number> {
+  const t0 = performance.now();
+  const db = new Dexie(name);
+  db.version(1).stores({ kv: 'key' });
+  await db.table('kv').get('run/node');
+  const ms = performance.now() - t0;
+  db.close();
+  return ms;
+}
+
 /** One repetition: a first open (new database) and a reopen (existing database) of each. */
 async function coldOpen(prefix: string, rep: number): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -38,7 +51,13 @@ async function coldOpen(prefix: string, rep: number): Promise<Record<string, num
     out['bare.reopen.pool'] = again.pool!;
     out['bare.reopen.open'] = again.open!;
   };
-  for (const step of rep % 2 === 0 ? [flowstore, bare] : [bare, flowstore]) await step();
+  const dexie = async () => {
+    const name = `cold-dexie-${prefix}-${rep}`;
+    out['dexie.first'] = await dexieOpen(name);
+    out['dexie.reopen'] = await dexieOpen(name);
+  };
+  const order = [flowstore, bare, dexie];
+  for (let i = 0; i < order.length; i++) await order[(i + rep) % order.length]!();
   return out;
 }
 
@@ -47,7 +66,39 @@ const coldBench = { coldOpen };
 declare global {
   interface Window {
     coldBench: typeof coldBench;
+    /** A visit's result: ms from navigation start to the first read resolved. */
+    coldVisit?: number | { error: string };
   }
 }
 
 window.coldBench = coldBench;
+
+/**
+ * `?visit=flowstore|dexie&name=…`: this navigation opens that existing
+ * database and reads once, as an app's first screen does; the time is
+ * measured from navigation start (performance.now()'s origin).
+ */
+async function visit(kind: string, name: string): Promise<number> {
+  if (kind === 'flowstore') {
+    const store = await openStore({ name, storage: 'opfs' });
+    await store.outputs.get('run', 'node');
+    const ms = performance.now();
+    await store.close();
+    return ms;
+  }
+  const db = new Dexie(name);
+  db.version(1).stores({ kv: 'key' });
+  await db.table('kv').get('run/node');
+  const ms = performance.now();
+  db.close();
+  return ms;
+}
+
+const params = new URLSearchParams(location.search);
+const kind = params.get('visit');
+if (kind) {
+  visit(kind, params.get('name') ?? '').then(
+    (ms) => (window.coldVisit = ms),
+    (err: unknown) => (window.coldVisit = { error: String(err) }),
+  );
+}
