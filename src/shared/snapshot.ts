@@ -18,7 +18,9 @@ import { MAX_DEPTH } from './validate.js';
  * the checks to refuse with the path that names it.
  */
 export function snapshotArgs(args: readonly unknown[]): unknown[] {
-  return args.map((arg) => plain(arg));
+  const out = new Array<unknown>(args.length);
+  for (let i = 0; i < args.length; i++) out[i] = plain(args[i]);
+  return out;
 }
 
 /**

@@ -107,9 +107,10 @@ export function assertWellFormed(text: string, what: string): void {
   );
 }
 
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
 function isWellFormed(text: string): boolean {
-  const native = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
-  return native ? native.call(text) : firstLoneSurrogate(text) === -1;
+  return nativeIsWellFormed ? nativeIsWellFormed.call(text) : firstLoneSurrogate(text) === -1;
 }
 
 function firstLoneSurrogate(text: string): number {
