@@ -20,8 +20,9 @@ export class Outputs {
    * @throws AlreadyExistsError if that pair was written before (the first value is kept).
    * @throws ValidationError if an id is empty or the value is not JSON; nothing is written.
    */
-  async put(runId: string, nodeId: string, value: Json): Promise<void> {
-    await this.#batcher.call('outputs.put', runId, nodeId, value);
+  put(runId: string, nodeId: string, value: Json): Promise<void> {
+    // The call's own promise (it settles with undefined): no second promise per put.
+    return this.#batcher.call('outputs.put', runId, nodeId, value);
   }
 
   /** The value written for (runId, nodeId), or undefined if none was. */

@@ -1,9 +1,10 @@
-import { checkCall } from '../shared/call-checks.js';
+import { checkedCall } from '../shared/call-checks.js';
 import { ClosedError, decodeError, StorageError, StoreError, ValidationError } from '../shared/errors.js';
 import { snapshotArgs } from '../shared/snapshot.js';
 import type { BatchAnswer, Call, OpArgs, OpName, OpResult } from '../shared/protocol.js';
 
-type Pending = { call: Call; resolve: (value: unknown, version: number) => void; reject: (err: unknown) => void };
+/** A queued call; `versioned` callers get their result as a {@link Versioned}. */
+type Pending = { call: Call; versioned: boolean; resolve: (result: unknown) => void; reject: (err: unknown) => void };
 
 /** A call's result with the engine's committed version when its batch ran. */
 export type Versioned<T> = { value: T; version: number };
@@ -36,7 +37,7 @@ export class Batcher {
    * Arguments the engine would refuse reject this call alone, before it joins a batch.
    */
   call<K extends OpName>(op: K, ...args: OpArgs<K>): Promise<OpResult<K>> {
-    return this.#enqueue(op, args, (resolve) => (value) => resolve(value as OpResult<K>));
+    return this.#enqueue(op, args, false) as Promise<OpResult<K>>;
   }
 
   /**
@@ -45,26 +46,21 @@ export class Batcher {
    * their reads through a batcher of their own, which never carries writes.
    */
   callAt<K extends OpName>(op: K, ...args: OpArgs<K>): Promise<Versioned<OpResult<K>>> {
-    return this.#enqueue(op, args, (resolve) => (value, version) => resolve({ value: value as OpResult<K>, version }));
+    return this.#enqueue(op, args, true) as Promise<Versioned<OpResult<K>>>;
   }
 
-  #enqueue<R>(
-    op: OpName,
-    args: unknown[],
-    settle: (resolve: (result: R) => void) => (value: unknown, version: number) => void,
-  ): Promise<R> {
+  #enqueue(op: OpName, args: unknown[], versioned: boolean): Promise<unknown> {
     if (this.#closed) return Promise.reject(new ClosedError());
     let call: Call;
     try {
-      call = { op, args: snapshotArgs(args) };
-      checkCall(call);
+      call = checkedCall(op, snapshotArgs(args));
     } catch (err) {
       return Promise.reject(
         err instanceof StoreError ? err : new ValidationError(`this call's arguments could not be checked (${String(err)})`, 'args'),
       );
     }
-    return new Promise<R>((resolve, reject) => {
-      this.#queue.push({ call, resolve: settle(resolve), reject });
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ call, versioned, resolve, reject });
       this.#schedule();
     });
   }
@@ -118,12 +114,14 @@ export class Batcher {
       for (const p of batch) p.reject(error);
       return;
     }
-    batch.forEach((p, i) => {
+    const version = reply.version ?? 0;
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!;
       const outcome = reply.outcomes[i];
       if (!outcome) p.reject(new StorageError('The engine returned no result for this call.'));
-      else if (outcome.ok) p.resolve(outcome.value, reply.version ?? 0);
-      else p.reject(decodeError(outcome.error));
-    });
+      else if (!outcome.ok) p.reject(decodeError(outcome.error));
+      else p.resolve(p.versioned ? { value: outcome.value, version } : outcome.value);
+    }
   }
 }
 

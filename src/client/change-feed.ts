@@ -49,6 +49,8 @@ export class ChangeFeed {
 
   /** Hands committed changes to every listener. */
   deliver(changes: readonly ChangeNotice[]): void {
+    // A batch of 1,000 writes would copy the empty listener set 1,000 times.
+    if (this.#listeners.size === 0) return;
     for (const change of changes) {
       for (const listener of [...this.#listeners]) {
         try {

@@ -1,4 +1,4 @@
-import { checkCall } from '../shared/call-checks.js';
+import { checkCallOnce } from '../shared/call-checks.js';
 import { describe } from '../shared/validate.js';
 import { encodeError, ValidationError } from '../shared/errors.js';
 import type { BatchReply, Call, ChangeNotice, Outcome } from '../shared/protocol.js';
@@ -182,7 +182,9 @@ export class Engine {
         // a refused call must leave the database byte-for-byte as it was.
         if (pending.length === 0) return { outcomes, changes: [] };
         const version = this.#version + 1;
-        const changed = { outcomes, changes: pending.map((c) => ({ ...c, version })) };
+        // The batch's own notice objects, stamped in place: a copy of each cost a thousand-put batch ≈ 0.5 ms.
+        for (const change of pending) (change as ChangeNotice).version = version;
+        const changed = { outcomes, changes: pending as ChangeNotice[] };
         // Riding on this commit costs no flush of its own; a mark lost in a crash only rewrites a file.
         clearMarks(db, this.#dumped);
         if (version > reserved) {
@@ -228,7 +230,7 @@ export class Engine {
     const handler = Object.hasOwn(ops, call.op) ? (ops as Record<string, Handler>)[call.op] : undefined;
     if (!handler) return { ok: false, error: encodeError(new ValidationError(`unknown operation ${describe(call.op)}`, 'op')) };
     try {
-      checkCall(call);
+      checkCallOnce(call);
       return { ok: true, value: handler(this.#db, ...call.args) };
     } catch (err) {
       return { ok: false, error: encodeError(toStoreError(err)) };

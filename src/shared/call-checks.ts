@@ -2,7 +2,7 @@ import { checkAppendMode } from './frame-mode.js';
 import { ValidationError } from './errors.js';
 import { assertSqliteImage } from './image-header.js';
 import { isPlainObject } from './json-object.js';
-import type { Call } from './protocol.js';
+import type { Call, OpName } from './protocol.js';
 import { assertId, assertInt, assertJson, assertString, describe } from './validate.js';
 
 type Check = (...args: unknown[]) => void;
@@ -26,9 +26,10 @@ function checkStreamAttempt(stream: unknown, attempt: unknown): void {
 
 /**
  * The checks of every call's arguments in their wire form, by operation. The
- * same function runs twice: in the page before a call joins a batch (so a bad
- * call rejects alone, before any message), and in the engine before the
- * handler (a call may come from another tab, running other code). Table
+ * same function runs on both sides: in the page before a call joins a batch
+ * (so a bad call rejects alone, before any message), and in the engine before
+ * the handler (a call may come from another tab, running other code), unless
+ * the engine runs in the same realm and got the very call checked (see checkCallOnce). Table
  * calls are checked in their handlers with the shared schema functions, as
  * those checks need the schema the call carries.
  */
@@ -101,4 +102,30 @@ const checks: Record<string, Check | undefined> = {
 export function checkCall(call: Call): void {
   if (!Array.isArray(call.args)) throw new ValidationError('a call carries a list of arguments', 'args');
   checks[call.op]?.(...call.args);
+}
+
+/**
+ * A call that passed checkCall in this realm. Only an in-process engine is
+ * handed one: a worker or a leader tab gets a structured clone, a plain
+ * object of another realm, and checks it again. Its arguments are the
+ * batcher's private snapshot, which no caller holds, so it cannot change
+ * between the check and the engine.
+ */
+class CheckedCall implements Call {
+  constructor(
+    readonly op: OpName,
+    readonly args: unknown[],
+  ) {}
+}
+
+/** The call of `op` with `args`, once checkCall passed it (it throws that ValidationError otherwise). */
+export function checkedCall(op: OpName, args: unknown[]): Call {
+  const call = new CheckedCall(op, args);
+  checkCall(call);
+  return call;
+}
+
+/** Like {@link checkCall}, but a call made by this realm's {@link checkedCall} is not checked again. */
+export function checkCallOnce(call: Call): void {
+  if (!(call instanceof CheckedCall)) checkCall(call);
 }

@@ -18,7 +18,9 @@ import { MAX_DEPTH } from './validate.js';
  * the checks to refuse with the path that names it.
  */
 export function snapshotArgs(args: readonly unknown[]): unknown[] {
-  return args.map((arg) => plain(arg));
+  const out = new Array<unknown>(args.length);
+  for (let i = 0; i < args.length; i++) out[i] = plain(args[i]);
+  return out;
 }
 
 /**
@@ -28,7 +30,8 @@ export function snapshotArgs(args: readonly unknown[]): unknown[] {
  */
 export function plain<T>(value: T): T {
   try {
-    return snapshot(value, 0, new Map()) as T;
+    const copy = plainJson(value, 0);
+    return (copy === NOT_PLAIN ? snapshot(value, 0, new Map()) : copy) as T;
   } catch (err) {
     if (err instanceof StoreError) throw err;
     const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -42,6 +45,59 @@ export function plain<T>(value: T): T {
  * down), but bounded, so that no stack is ever at risk.
  */
 const SNAPSHOT_DEPTH = MAX_DEPTH + 16;
+
+/** What {@link plainJson} returns for a value it leaves to {@link snapshot}. */
+const NOT_PLAIN: unique symbol = Symbol('not plain JSON');
+
+/**
+ * The common case, in one lean pass: a copy of a value that is plain JSON
+ * through and through, read in the same order and with the same reads as
+ * {@link snapshot} (so Proxies see the same traps). At the first part that is
+ * not (anything the checks would refuse, a Proxy-free copy could not hold as
+ * data, or a nesting that may be a cycle) it gives up with NOT_PLAIN, and the
+ * full snapshot copies the value again, for the checks to name what is wrong.
+ */
+function plainJson(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : NOT_PLAIN;
+    case 'object':
+      break;
+    default:
+      return NOT_PLAIN;
+  }
+  if (value === null) return value;
+  // Without a seen-set, a cycle shows as depth: the full snapshot (which keeps one) takes over.
+  if (depth >= MAX_DEPTH) return NOT_PLAIN;
+  if (Array.isArray(value)) {
+    if (!isPlainArray(value)) return NOT_PLAIN;
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) return NOT_PLAIN;
+      const item = plainJson(value[i], depth + 1);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      out[i] = item;
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+  if (Object.getOwnPropertySymbols(value).length > 0) return NOT_PLAIN;
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    // Assigning "__proto__" would set the copy's prototype: the full snapshot defines it as data.
+    if (key === '__proto__') return NOT_PLAIN;
+    const item = plainJson((value as Record<string, unknown>)[key], depth + 1);
+    if (item === NOT_PLAIN) return NOT_PLAIN;
+    out[key] = item;
+  }
+  return out;
+}
 
 function snapshot(value: unknown, depth: number, seen: Map<object, unknown>): unknown {
   if (typeof value !== 'object' || value === null) return value;

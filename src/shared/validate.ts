@@ -18,7 +18,39 @@ export const MAX_DEPTH = 128;
  * any UTF-16, lone surrogates included: JSON text keeps them as escapes.
  */
 export function assertJson(value: unknown, path = '$'): asserts value is Json {
-  checkJson(value, path, 0, new Set());
+  if (!isPlainJson(value, 0)) checkJson(value, path, 0, new Set());
+}
+
+/**
+ * The common case, without paths or a seen-set: true if `value` passes every
+ * check of checkJson. False sends it through checkJson, which names what is
+ * wrong (a cycle shows here as depth, and checkJson tells the two apart).
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype || Reflect.ownKeys(value).length !== value.length + 1) return false;
+    for (let i = 0; i < value.length; i++) if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  if (Object.getOwnPropertySymbols(value).length > 0) return false;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) if (!isPlainJson((value as Record<string, unknown>)[keys[i]!], depth + 1)) return false;
+  return true;
 }
 
 function checkJson(value: unknown, path: string, depth: number, seen: Set<object>): void {
@@ -75,9 +107,10 @@ export function assertWellFormed(text: string, what: string): void {
   );
 }
 
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
 function isWellFormed(text: string): boolean {
-  const native = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
-  return native ? native.call(text) : firstLoneSurrogate(text) === -1;
+  return nativeIsWellFormed ? nativeIsWellFormed.call(text) : firstLoneSurrogate(text) === -1;
 }
 
 function firstLoneSurrogate(text: string): number {

@@ -4,6 +4,8 @@ import { readOps } from '../../src/engine/ops/index.js';
 import { loadSqlite } from '../../src/engine/storage/load-sqlite.js';
 import { WasmDriver } from '../../src/engine/storage/drivers/wasm.js';
 import type { OpArgs, OpName } from '../../src/shared/protocol.js';
+import { checkedCall } from '../../src/shared/call-checks.js';
+import { ValidationError } from '../../src/shared/errors.js';
 import type { TableSchema } from '../../src/shared/table-schema.js';
 import { exportImage, openHost } from '../support/engine-host.js';
 
@@ -23,6 +25,21 @@ describe('engine', () => {
     expect(reply.outcomes[3]).toEqual({ ok: true, value: ['a', 'b'] });
     expect(reply.changes.map((c) => c.key)).toEqual(['["r","a"]', '["r","b"]']);
     expect(new Set(reply.changes.map((c) => c.version)).size).toBe(1);
+    host.close();
+  });
+
+  it('checks again a checked call that reaches it as a copy (from a worker message or another tab), and not one it got as is', async () => {
+    const host = await openHost();
+    const checked = checkedCall('outputs.put', ['r', 'checked', { ok: true }]);
+    // What a postMessage or BroadcastChannel delivers: a structured clone, here altered on the way.
+    const copy = structuredClone(checked);
+    copy.args[2] = { bad: undefined };
+    const reply = await host.exec([checked, copy, { op: 'outputs.put', args: ['r', '', 1] }]);
+    expect(reply.outcomes[0]).toEqual({ ok: true, value: undefined });
+    expect(reply.outcomes[1]).toMatchObject({ ok: false, error: { code: 'VALIDATION', fields: { path: 'value.bad' } } });
+    expect(reply.outcomes[2]).toMatchObject({ ok: false, error: { code: 'VALIDATION', fields: { path: 'nodeId' } } });
+    expect(() => checkedCall('outputs.put', ['r', 'n', Number.NaN])).toThrow(ValidationError);
+    expect((await host.exec([{ op: 'outputs.keys', args: ['r'] }])).outcomes[0]).toEqual({ ok: true, value: ['checked'] });
     host.close();
   });
 
