@@ -12,9 +12,12 @@ import { fmtKb, fmtMs, fmtRatio, markdownTable, summarize } from './report.mjs';
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const WAKE_TRIALS = Math.ceil(250 / RUNS);
 const STEP_TIMEOUT_MS = 180_000;
-// BENCH_ONLY=1,5 runs only those scenarios (for working on one; the full table needs all).
+// BENCH_ONLY=1,5 runs only those scenarios (for working on one; the full table needs all);
+// 11 is the server section.
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map(Number)) : undefined;
 const wanted = (s) => !ONLY || ONLY.has(s);
+/** The BENCH_ONLY number of the server section, which runs after the browser scenarios. */
+const SERVER_SECTION = 11;
 
 const samples = {};
 const notAvailable = {};
@@ -255,7 +258,7 @@ log('wrote bench/results.json');
 if (Object.values(notAvailable).some((v) => v.startsWith('error'))) process.exitCode = 1;
 
 // The server section (file on disk, Node 24 + node:sqlite): bench/server.mjs, in its own process.
-if (!ONLY || wanted(9)) {
+if (wanted(SERVER_SECTION)) {
   const { spawnSync } = await import('node:child_process');
   const root = new URL('..', import.meta.url).pathname;
   const step = (command, args) => spawnSync(command, args, { stdio: 'inherit', cwd: root }).status;
