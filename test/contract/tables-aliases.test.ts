@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, NotFoundError, ValidationError } from '../../src/index.js';
 import { backends, Stores } from '../support/backends.js';
-import { freshName, sharedStore, todos } from '../support/tables-fixtures.js';
+import { freshName, sharedStore } from '../support/shared-store.js';
+import { todos } from '../support/tables-fixtures.js';
 
 describe.each(backends)('tables: aliases ($label)', (backend) => {
   const stores = new Stores(backend);

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Change, FieldSpec, Json, TableSchema } from '../../src/index.js';
 import { backends, Stores } from '../support/backends.js';
-import { S, sharedStore, T, todos } from '../support/tables-fixtures.js';
+import { sharedStore } from '../support/shared-store.js';
+import { S, T, todos } from '../support/tables-fixtures.js';
 
 describe.each(backends)('tables: names, schemas and isolation ($label)', (backend) => {
   const stores = new Stores(backend);
