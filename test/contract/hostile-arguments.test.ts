@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openStore, ValidationError } from '../../src/in-process.js';
 import { openStore as openBrowserBuild } from '../../src/index.js';
 import { backends, Stores, uniqueName } from '../support/backends.js';
+import { freshName, sharedStore } from '../support/shared-store.js';
 
 // Issue 13, items 4–6: arguments checked at the call, one deep value never stops the store, and the rest of the run's findings.
 
@@ -22,6 +23,9 @@ describe.each(backends)('hostile arguments ($label)', (backend) => {
     vi.restoreAllMocks();
     return stores.closeAll();
   });
+  // Cases under names of their own (freshName: run, stream, task, table, keys) share one store; those that open stores with
+  // options of their own, or wait for the next change notice of any kind, open their own.
+  const shared = sharedStore(backend);
 
   describe('checked at the call', () => {
     it('refuses a listener that is not a function with a ValidationError, and later commits still reach real listeners', async () => {
@@ -77,8 +81,9 @@ describe.each(backends)('hostile arguments ($label)', (backend) => {
 
   describe('one deep value never stops the store', () => {
     it('refuses a row whose extra field nests 2,000 or 3,000 levels, and the store keeps answering', async () => {
-      const store = await stores.open();
-      const todos = await store.table('todos', TODO);
+      const store = await shared();
+      const table = freshName('table');
+      const todos = await store.table(table, TODO);
       for (const levels of [2000, 3000]) {
         const [bad, ok, write] = await Promise.allSettled([
           todos.create({ title: 'x', done: false, extra: nest(levels, 'object') } as never),
@@ -95,9 +100,10 @@ describe.each(backends)('hostile arguments ($label)', (backend) => {
     });
 
     it('reads the deepest accepted value in the same tick as a write, and both succeed', async () => {
-      const store = await stores.open();
-      await store.outputs.put('r', 'deep', nest(128, 'array') as never);
-      const [read, write] = await Promise.allSettled([store.outputs.get('r', 'deep'), store.globals.upsert('sib', 1)]);
+      const store = await shared();
+      const r = freshName('r');
+      await store.outputs.put(r, 'deep', nest(128, 'array') as never);
+      const [read, write] = await Promise.allSettled([store.outputs.get(r, 'deep'), store.globals.upsert('sib', 1)]);
       expect(read).toEqual({ status: 'fulfilled', value: nest(128, 'array') });
       expect(write.status).toBe('fulfilled');
       expect(await store.globals.get('sib')).toBe(1);
@@ -106,16 +112,17 @@ describe.each(backends)('hostile arguments ($label)', (backend) => {
 
   describe('values kept exactly', () => {
     it('keeps a leading U+FEFF in node ids, task ids, producers, stream names, frame kinds, keys and values', async () => {
-      const store = await stores.open();
-      const todos = await store.table('todos', TODO);
-      await store.outputs.put('r', '\uFEFFn', '\uFEFFv');
+      const store = await shared();
+      const [r, table] = [freshName('r'), freshName('table')];
+      const todos = await store.table(table, TODO);
+      await store.outputs.put(r, '\uFEFFn', '\uFEFFv');
       await store.globals.upsert('\uFEFFg', '\uFEFF');
       const id = await store.records.append({ taskId: '\uFEFFt', attempt: 0, producer: '\uFEFFp', event: { '\uFEFFk': '\uFEFF' } });
       await store.streams.append('\uFEFFs', { kind: '\uFEFFkind', data: '\uFEFFd' });
       const row = await todos.create({ title: '\uFEFFtitle' });
-      expect(await store.outputs.keys('r')).toEqual(['\uFEFFn']);
-      expect(await store.outputs.get('r', '\uFEFFn')).toBe('\uFEFFv');
-      expect(await store.outputs.get('r', 'n')).toBeUndefined();
+      expect(await store.outputs.keys(r)).toEqual(['\uFEFFn']);
+      expect(await store.outputs.get(r, '\uFEFFn')).toBe('\uFEFFv');
+      expect(await store.outputs.get(r, 'n')).toBeUndefined();
       expect(await store.globals.get('\uFEFFg')).toBe('\uFEFF');
       expect(await store.records.get(id)).toMatchObject({ taskId: '\uFEFFt', producer: '\uFEFFp', event: { '\uFEFFk': '\uFEFF' } });
       expect((await store.records.list('\uFEFFt', 0)).map((r) => r.id)).toEqual([id]);
@@ -127,36 +134,38 @@ describe.each(backends)('hostile arguments ($label)', (backend) => {
     });
 
     it('refuses an array with extra named properties instead of storing it truncated', async () => {
-      const store = await stores.open();
-      const todos = await store.table('todos', TODO);
-      await expect(store.outputs.put('r', 'n', named() as never)).rejects.toMatchObject({ code: 'VALIDATION', path: 'value' });
-      await expect(store.globals.upsert('g', { list: named() } as never)).rejects.toMatchObject({ code: 'VALIDATION', path: 'value.list' });
-      await expect(store.records.append({ taskId: 't', attempt: 0, producer: 'p', event: named() as never })).rejects.toBeInstanceOf(
+      const store = await shared();
+      const [r, s, t, table, g] = [freshName('r'), freshName('s'), freshName('t'), freshName('table'), freshName('g')];
+      const todos = await store.table(table, TODO);
+      await expect(store.outputs.put(r, 'n', named() as never)).rejects.toMatchObject({ code: 'VALIDATION', path: 'value' });
+      await expect(store.globals.upsert(g, { list: named() } as never)).rejects.toMatchObject({ code: 'VALIDATION', path: 'value.list' });
+      await expect(store.records.append({ taskId: t, attempt: 0, producer: 'p', event: named() as never })).rejects.toBeInstanceOf(
         ValidationError,
       );
-      await expect(store.streams.append('s', { data: named() as never })).rejects.toBeInstanceOf(ValidationError);
+      await expect(store.streams.append(s, { data: named() as never })).rejects.toBeInstanceOf(ValidationError);
       await expect(todos.create({ title: 'x', tags: named() } as never)).rejects.toMatchObject({ code: 'VALIDATION', path: 'tags' });
-      expect(await store.outputs.get('r', 'n')).toBeUndefined();
-      expect(await store.globals.get('g')).toBeUndefined();
+      expect(await store.outputs.get(r, 'n')).toBeUndefined();
+      expect(await store.globals.get(g)).toBeUndefined();
       expect(await todos.count()).toBe(0);
     });
 
     it('refuses a best-effort ttlMs beyond a year with a ValidationError, and accepts one of exactly a year', async () => {
-      const store = await stores.open();
+      const store = await shared();
+      const s = freshName('s');
       for (const ttlMs of [1e300, YEAR_MS + 1, Number.MAX_VALUE]) {
-        await expect(store.streams.append('s', { data: 1, mode: { ttlMs } })).rejects.toMatchObject({
+        await expect(store.streams.append(s, { data: 1, mode: { ttlMs } })).rejects.toMatchObject({
           code: 'VALIDATION',
           path: 'frame.mode.ttlMs',
         });
       }
-      const frame = await store.streams.append('s', { data: 'a year', mode: { ttlMs: YEAR_MS } });
-      expect((await store.streams.read('s')).frames).toEqual([
+      const frame = await store.streams.append(s, { data: 'a year', mode: { ttlMs: YEAR_MS } });
+      expect((await store.streams.read(s)).frames).toEqual([
         expect.objectContaining({ seq: frame.seq, data: 'a year', mode: 'best-effort' }),
       ]);
     });
 
     it('runs a single statement whose semicolons are inside literals, quoted names or comments, and refuses two statements', async () => {
-      const store = await stores.open();
+      const store = await shared();
       expect(await store.inspect("SELECT ';x'")).toEqual([{ "';x'": ';x' }]);
       expect(await store.inspect("SELECT 1 AS \"a;b\", 'it'';s' AS c /* ; */ -- ;")).toEqual([{ 'a;b': 1, c: "it';s" }]);
       expect(await store.inspect('SELECT 2 AS two;')).toEqual([{ two: 2 }]);
@@ -168,18 +177,20 @@ describe.each(backends)('hostile arguments ($label)', (backend) => {
 
   describe('tails aborted during their read', () => {
     it('rejects with an AbortError when the signal aborts while the read is in flight, though the read found a frame', async () => {
-      const store = await stores.open();
-      await store.streams.append('s', { data: 'there' });
+      const store = await shared();
+      const s = freshName('s');
+      await store.streams.append(s, { data: 'there' });
       const controller = new AbortController();
-      const tail = store.streams.tail('s', { after: 0, blockMs: 10_000, signal: controller.signal });
+      const tail = store.streams.tail(s, { after: 0, blockMs: 10_000, signal: controller.signal });
       // tail() has sent its first read by now; the abort lands before the answer.
       controller.abort();
       await expect(tail).rejects.toMatchObject({ name: 'AbortError' });
-      expect((await store.streams.tail('s', { after: 0 })).frames.map((f) => f.data)).toEqual(['there']);
+      expect((await store.streams.tail(s, { after: 0 })).frames.map((f) => f.data)).toEqual(['there']);
     });
 
     it('rejects with an AbortError when the signal aborts just as a later read is issued', async () => {
-      const store = await stores.open();
+      const store = await shared();
+      const s = freshName('s');
       const controller = new AbortController();
       const call = store.batcher.call.bind(store.batcher);
       let reads = 0;
@@ -188,10 +199,10 @@ describe.each(backends)('hostile arguments ($label)', (backend) => {
         if (op === 'streams.tail' && ++reads === 2) controller.abort();
         return answer;
       }) as never);
-      const tail = store.streams.tail('s', { after: 0, blockMs: 10_000, signal: controller.signal });
+      const tail = store.streams.tail(s, { after: 0, blockMs: 10_000, signal: controller.signal });
       // The append wakes the tail; its notice carries no best-effort frame, so the tail reads again.
       await vi.waitFor(() => expect(reads).toBe(1));
-      await store.streams.append('s', { data: 'short-lived', mode: { ttlMs: 60_000 } });
+      await store.streams.append(s, { data: 'short-lived', mode: { ttlMs: 60_000 } });
       await expect(tail).rejects.toMatchObject({ name: 'AbortError' });
       expect(reads).toBe(2);
     });

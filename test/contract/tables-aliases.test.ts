@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, NotFoundError, ValidationError } from '../../src/index.js';
 import { backends, Stores } from '../support/backends.js';
-import { freshName, sharedStore, todos } from '../support/tables-fixtures.js';
+import { freshName, sharedStore } from '../support/shared-store.js';
+import { todos } from '../support/tables-fixtures.js';
 
 describe.each(backends)('tables: aliases ($label)', (backend) => {
   const stores = new Stores(backend);
@@ -9,7 +10,7 @@ describe.each(backends)('tables: aliases ($label)', (backend) => {
   const shared = sharedStore(backend);
 
   it('round-trips an alias: name, where, limit and description; params absent', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     await t.aliases.create('recent_open', { where: { state: 'open' }, limit: 20, description: 'desc' });
     const alias = await t.aliases.get('recent_open');
     expect(alias).toStrictEqual({ name: 'recent_open', where: { state: 'open' }, limit: 20, description: 'desc' });
@@ -17,7 +18,7 @@ describe.each(backends)('tables: aliases ($label)', (backend) => {
   });
 
   it('leaves optional parts absent when they were not given', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     await t.aliases.create('no_opts', { where: { state: { eq: 'open' } } });
     const alias = await t.aliases.get('no_opts');
     expect(alias.name).toBe('no_opts');
@@ -28,7 +29,7 @@ describe.each(backends)('tables: aliases ($label)', (backend) => {
   });
 
   it('lists aliases by name ascending, whatever the creation order', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     expect(await t.aliases.list()).toEqual([]);
     await t.aliases.create('b_alias', { where: {} });
     await t.aliases.create('a_alias', { where: { state: 'x' } });
@@ -38,7 +39,7 @@ describe.each(backends)('tables: aliases ($label)', (backend) => {
   });
 
   it('deletes an alias; get then rejects with NotFoundError naming it', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     await t.aliases.create('to_delete', { where: {} });
     await expect(t.aliases.delete('to_delete')).resolves.toBeUndefined();
     const err = await t.aliases.get('to_delete').catch((e: unknown) => e);
@@ -48,7 +49,7 @@ describe.each(backends)('tables: aliases ($label)', (backend) => {
   });
 
   it('refuses a second create of a name with AlreadyExistsError and keeps the first definition', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     await t.aliases.create('dup', { where: { state: 'first' } });
     const err = await t.aliases.create('dup', { where: { state: 'second' } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AlreadyExistsError);
@@ -57,7 +58,7 @@ describe.each(backends)('tables: aliases ($label)', (backend) => {
   });
 
   it('rejects get and delete of an unknown alias with NotFoundError naming it', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     for (const call of [t.aliases.get('nonexistent'), t.aliases.delete('nonexistent'), t.aliases.run('nonexistent')]) {
       const err = await call.catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NotFoundError);
@@ -79,14 +80,14 @@ describe.each(backends)('tables: aliases ($label)', (backend) => {
   });
 
   it('treats alias names case-sensitively', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     await t.aliases.create('Open', { where: { state: 'open' } });
     await t.aliases.create('open', { where: { state: 'OPEN' } });
     expect((await t.aliases.list()).map((a) => a.name)).toEqual(['Open', 'open']);
   });
 
   it('runs an alias: its filter, newest first, its limit unless run gives one', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     for (let i = 0; i < 5; i++) await t.create({ title: `o${i}`, state: 'open' });
     await t.create({ title: 'c', state: 'closed' });
     await t.aliases.create('recent_open', { where: { state: 'open' }, limit: 2 });
@@ -98,8 +99,8 @@ describe.each(backends)('tables: aliases ($label)', (backend) => {
   });
 
   it('binds $param placeholders from run params, as whole values and as operands', async () => {
-    const store = await stores.open();
-    const t = await store.table('tasks', {
+    const store = await shared();
+    const t = await store.table(freshName('tasks'), {
       fields: { title: { type: 'string', required: true }, owner: { type: 'string' }, prio: { type: 'integer' } },
     });
     await t.create({ title: 'a', owner: 'ann', prio: 1 });
@@ -118,7 +119,7 @@ describe.each(backends)('tables: aliases ($label)', (backend) => {
   });
 
   it('refuses run with a missing or an undeclared param, or a value of the wrong type', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     await t.aliases.create('by_state', { where: { state: { $param: 's' } }, params: ['s'] });
     await expect(t.aliases.run('by_state')).rejects.toMatchObject({ code: 'VALIDATION', path: 'params.s' });
     await expect(t.aliases.run('by_state', { s: 'open', extra: 1 })).rejects.toMatchObject({ code: 'VALIDATION', path: 'params.extra' });
@@ -128,7 +129,7 @@ describe.each(backends)('tables: aliases ($label)', (backend) => {
   });
 
   it('binds a whole-value param as equality, so a param cannot smuggle in operators', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     await t.create({ title: 'x', state: 'open' });
     await t.aliases.create('by_state', { where: { state: { $param: 's' } }, params: ['s'] });
     await expect(t.aliases.run('by_state', { s: { ne: 'nothing' } })).rejects.toMatchObject({ code: 'VALIDATION' });
@@ -151,7 +152,7 @@ describe.each(backends)('tables: aliases ($label)', (backend) => {
   });
 
   it('refuses an empty alias name', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     await expect(t.aliases.create('', { where: {} })).rejects.toMatchObject({ code: 'VALIDATION', path: 'alias' });
     await expect(t.aliases.get('')).rejects.toMatchObject({ code: 'VALIDATION', path: 'alias' });
   });

@@ -1,14 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AmbiguousIdError, NotFoundError, ValidationError } from '../../src/index.js';
-import { backends, Stores } from '../support/backends.js';
+import { backends } from '../support/backends.js';
+import { freshName, sharedStore } from '../support/shared-store.js';
 import { S, sharedFirstChar, todos } from '../support/tables-fixtures.js';
 
 describe.each(backends)('tables: atomic batches ($label)', (backend) => {
-  const stores = new Stores(backend);
-  afterEach(() => stores.closeAll());
+  // Every case works in a table of its own (freshName), so all share one store.
+  const shared = sharedStore(backend);
 
   it('commits a one-op batch and resolves with the created row', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const results = await t.batch([{ op: 'create', data: { title: 'committed' } }]);
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ data: { title: 'committed' } });
@@ -17,7 +18,7 @@ describe.each(backends)('tables: atomic batches ($label)', (backend) => {
   });
 
   it('applies creates, updates and deletes in order, with one result per op (delete -> null)', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const keep = await t.create({ title: 'keep', state: 'open' });
     const drop = await t.create({ title: 'drop' });
     const results = await t.batch([
@@ -32,7 +33,7 @@ describe.each(backends)('tables: atomic batches ($label)', (backend) => {
   });
 
   it('sees its own earlier ops: a row created in the batch can be updated by a later op', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const row = await t.create({ title: 'a' });
     const [, deleted] = await t.batch([
       { op: 'update', id: row.id, patch: { state: 's' } },
@@ -43,7 +44,7 @@ describe.each(backends)('tables: atomic batches ($label)', (backend) => {
   });
 
   it('rolls every op back when one fails validation, says which op, and the table stays usable', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const err = await t
       .batch([
         { op: 'create', data: { title: 't' } },
@@ -59,9 +60,10 @@ describe.each(backends)('tables: atomic batches ($label)', (backend) => {
   });
 
   it('rolls back when an op fails in the engine (a merge with the stored row is invalid), keeping the error class', async () => {
-    const store = await stores.open();
-    const old = await (await store.table('evolve', S({ title: { type: 'string', required: true } }))).create({ title: 'old' });
-    const t = await store.table('evolve', S({ title: { type: 'string', required: true }, owner: { type: 'string', required: true } }));
+    const store = await shared();
+    const evolve = freshName('evolve');
+    const old = await (await store.table(evolve, S({ title: { type: 'string', required: true } }))).create({ title: 'old' });
+    const t = await store.table(evolve, S({ title: { type: 'string', required: true }, owner: { type: 'string', required: true } }));
     // Each op is valid alone; only the engine, merging into the stored row, finds `owner` missing.
     const err = await t
       .batch([
@@ -76,7 +78,7 @@ describe.each(backends)('tables: atomic batches ($label)', (backend) => {
   });
 
   it('rolls back on a NotFoundError and says which op', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const row = await t.create({ title: 'x' });
     const err = await t
       .batch([
@@ -92,7 +94,7 @@ describe.each(backends)('tables: atomic batches ($label)', (backend) => {
   });
 
   it('rolls back on an AmbiguousIdError and says which op', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const { prefix, ids } = await sharedFirstChar(() => t.create({ title: 'x' }));
     const first = await t.get(ids[0]!);
     // An update first (a create could add a candidate of its own).
@@ -110,7 +112,7 @@ describe.each(backends)('tables: atomic batches ($label)', (backend) => {
   });
 
   it('refuses malformed ops before sending, naming the op', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     await expect(t.batch([{ op: 'create', data: { title: 'a' } }, { op: 'upsert' } as never])).rejects.toMatchObject({
       index: 1,
       path: 'op',
@@ -123,7 +125,7 @@ describe.each(backends)('tables: atomic batches ($label)', (backend) => {
   });
 
   it('does not let a failing batch undo another caller’s write made in the same tick', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const [bad, good] = await Promise.allSettled([
       t.batch([
         { op: 'create', data: { title: 'a' } },
@@ -138,18 +140,18 @@ describe.each(backends)('tables: atomic batches ($label)', (backend) => {
 });
 
 describe.each(backends)('tables: concurrency ($label)', (backend) => {
-  const stores = new Stores(backend);
-  afterEach(() => stores.closeAll());
+  // Every case works in a table of its own (freshName), so all share one store.
+  const shared = sharedStore(backend);
 
   it('4 concurrent creates all succeed with distinct ids', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const rows = await Promise.all(Array.from({ length: 4 }, (_, i) => t.create({ title: `task-${i}`, state: 'open' })));
     expect(new Set(rows.map((r) => r.id)).size).toBe(4);
     expect(await t.list()).toHaveLength(4);
   });
 
   it('a get and an update of one row at once both resolve', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const row = await t.create({ title: 'x' });
     const [got, updated] = await Promise.all([t.get(row.id), t.update(row.id, { title: 'updated', state: 'closed' }, { mode: 'replace' })]);
     expect(got.id).toBe(row.id);
@@ -157,13 +159,13 @@ describe.each(backends)('tables: concurrency ($label)', (backend) => {
   });
 
   it('8 concurrent creates give 8 rows', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     await Promise.all(Array.from({ length: 8 }, (_, i) => t.create({ title: `row-${i}`, state: 'open' })));
     expect(await t.list()).toHaveLength(8);
   });
 
   it('8 tasks of 100 sequential creates each give 800 rows', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const task = async (n: number) => {
       for (let i = 0; i < 100; i++) await t.create({ title: `task-${n}-row-${i}` });
     };
@@ -175,7 +177,7 @@ describe.each(backends)('tables: concurrency ($label)', (backend) => {
   });
 
   it('4 tasks of 50 sequential updates of one row leave one valid row', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const row = await t.create({ title: 'initial' });
     const task = async (n: number) => {
       let last = row.updatedAt;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DumpError, type DumpOptions, type Store, type TableSchema } from '../../src/index.js';
 import { backends, Stores, uniqueName } from '../support/backends.js';
 import { dumpFiles, hasDumpFiles, type DumpFiles } from '../support/dump-files.js';
-import { freshName, sharedStore } from '../support/tables-fixtures.js';
+import { freshName, sharedStore } from '../support/shared-store.js';
 
 type Note = { title: string; body?: string; tags?: string[]; done?: boolean };
 

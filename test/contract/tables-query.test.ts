@@ -3,7 +3,7 @@ import type { Store, TableSchema, Where } from '../../src/index.js';
 import { normalizeQuery } from '../../src/shared/table-query.js';
 import { listSql } from '../../src/engine/table-sql.js';
 import { backends, Stores } from '../support/backends.js';
-import { sharedStore } from '../support/tables-fixtures.js';
+import { sharedStore } from '../support/shared-store.js';
 
 const schema = {
   fields: {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Change, FieldSpec, Json, TableSchema } from '../../src/index.js';
 import { backends, Stores } from '../support/backends.js';
-import { S, sharedStore, T, todos } from '../support/tables-fixtures.js';
+import { freshName, sharedStore } from '../support/shared-store.js';
+import { S, T, todos } from '../support/tables-fixtures.js';
 
 describe.each(backends)('tables: names, schemas and isolation ($label)', (backend) => {
   const stores = new Stores(backend);
@@ -17,7 +18,7 @@ describe.each(backends)('tables: names, schemas and isolation ($label)', (backen
   );
 
   it('accepts identifiers up to 64 characters', async () => {
-    const store = await stores.open();
+    const store = await shared();
     for (const name of ['a', '_', 'A_1', 'x'.repeat(64)]) {
       const t = await store.table(name, T);
       expect((await t.create({ title: name })).data.title).toBe(name);
@@ -42,9 +43,9 @@ describe.each(backends)('tables: names, schemas and isolation ($label)', (backen
   });
 
   it('accepts every field type and checks each', async () => {
-    const store = await stores.open();
+    const store = await shared();
     const t = await store.table(
-      'all_types',
+      freshName('all_types'),
       S({
         s: { type: 'string' },
         n: { type: 'number' },
@@ -70,12 +71,12 @@ describe.each(backends)('tables: names, schemas and isolation ($label)', (backen
   });
 
   it('treats field names that are Object.prototype keys like any other', async () => {
-    const store = await stores.open();
+    const store = await shared();
     // JSON.parse makes "__proto__" an own key (an object literal would set the prototype).
     const fields = JSON.parse(
       '{"constructor": {"type": "string", "required": true}, "__proto__": {"type": "integer"}, "toString": {"type": "boolean"}}',
     );
-    const t = await store.table('proto', S(fields as Record<string, FieldSpec>));
+    const t = await store.table(freshName('proto'), S(fields as Record<string, FieldSpec>));
     await expect(t.create({ toString: true })).rejects.toMatchObject({ code: 'VALIDATION', path: 'constructor' });
     const data = JSON.parse('{"constructor": "c", "__proto__": 7, "toString": false}') as Record<string, never>;
     const row = await t.create(data);
@@ -106,10 +107,11 @@ describe.each(backends)('tables: names, schemas and isolation ($label)', (backen
   });
 
   it('opens a table again with another schema: new writes follow it, old rows stay as stored', async () => {
-    const store = await stores.open();
-    const v1 = await store.table('notes', S({ title: { type: 'string', required: true }, n: { type: 'number' } }));
+    const store = await shared();
+    const notes = freshName('notes');
+    const v1 = await store.table(notes, S({ title: { type: 'string', required: true }, n: { type: 'number' } }));
     const old = await v1.create({ title: 'old', n: 1 });
-    const v2 = await store.table('notes', S({ title: { type: 'string' }, n: { type: 'string' }, tag: { type: 'string', required: true } }));
+    const v2 = await store.table(notes, S({ title: { type: 'string' }, n: { type: 'string' }, tag: { type: 'string', required: true } }));
     expect(await v2.get(old.id)).toStrictEqual(old);
     await expect(v2.create({ title: 'new' })).rejects.toMatchObject({ code: 'VALIDATION', path: 'tag' });
     const fresh = await v2.create({ tag: 't', n: 'now a string' });
@@ -121,13 +123,14 @@ describe.each(backends)('tables: names, schemas and isolation ($label)', (backen
   });
 
   it('adds indexes named by a later schema and keeps the earlier ones', async () => {
-    const store = await stores.open();
-    await store.table('idx', { fields: { a: { type: 'string' }, b: { type: 'integer' } }, indexes: ['a'] });
-    await store.table('idx', { fields: { a: { type: 'string' }, b: { type: 'integer' } }, indexes: ['b', 'b'] });
+    const store = await shared();
+    const idx = freshName('idx');
+    await store.table(idx, { fields: { a: { type: 'string' }, b: { type: 'integer' } }, indexes: ['a'] });
+    await store.table(idx, { fields: { a: { type: 'string' }, b: { type: 'integer' } }, indexes: ['b', 'b'] });
     const names = await store.inspect(
-      `SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'table_idx' AND sql IS NOT NULL ORDER BY name`,
+      `SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'table_${idx}' AND sql IS NOT NULL ORDER BY name`,
     );
-    expect(names.map((r) => r.name)).toEqual(['table_idx__0created', 'table_idx__0updated', 'table_idx__a', 'table_idx__b']);
+    expect(names.map((r) => r.name)).toEqual([`table_${idx}__0created`, `table_${idx}__0updated`, `table_${idx}__a`, `table_${idx}__b`]);
   });
 
   it('announces every write as a change of module "table" keyed by the table name', async () => {

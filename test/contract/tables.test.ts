@@ -1,17 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AmbiguousIdError, NotFoundError, ValidationError } from '../../src/index.js';
-import { backends, Stores } from '../support/backends.js';
-import { freshName, sharedFirstChar, sharedStore, todos } from '../support/tables-fixtures.js';
+import { backends } from '../support/backends.js';
+import { freshName, sharedStore } from '../support/shared-store.js';
+import { sharedFirstChar, todos } from '../support/tables-fixtures.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe.each(backends)('tables: rows ($label)', (backend) => {
-  const stores = new Stores(backend);
-  afterEach(() => stores.closeAll());
+  // Every case works in a table of its own (freshName), so all share one store.
   const shared = sharedStore(backend);
 
   it('gets back what was created: a fresh UUID v4 id, the data exactly, createdAt = updatedAt', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const before = Date.now();
     const row = await t.create({ title: 'hello', state: 'open' });
     expect(row.id).toMatch(UUID_V4);
@@ -24,21 +24,21 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
   });
 
   it('gives every create its own id', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const a = await t.create({ title: 'a' });
     const b = await t.create({ title: 'a' });
     expect(a.id).not.toBe(b.id);
   });
 
   it('lists one row after one create', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     await t.create({ title: 't1' });
     expect(await t.list()).toHaveLength(1);
     expect(await t.count()).toBe(1);
   });
 
   it('pages newest first with limit and offset', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     for (let i = 0; i < 5; i++) await t.create({ title: `item-${i}` });
     const page = async (offset: number) => (await t.list({ limit: 2, offset })).map((r) => r.data.title);
     expect(await page(0)).toEqual(['item-4', 'item-3']);
@@ -48,7 +48,7 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
   });
 
   it('breaks ties of one millisecond by insertion order, both ways', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     // Made in one tick, they commit together and mostly share a millisecond.
     const made = await Promise.all(Array.from({ length: 30 }, (_, i) => t.create({ title: `r${i}` })));
     expect(new Set(made.map((r) => r.createdAt)).size).toBeLessThan(30);
@@ -58,7 +58,7 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
   });
 
   it('defaults list() to 100 rows and allows up to 1000', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     await t.batch(Array.from({ length: 150 }, (_, i) => ({ op: 'create' as const, data: { title: `r${i}` } })));
     expect(await t.list()).toHaveLength(100);
     expect(await t.list({ limit: 1000 })).toHaveLength(150);
@@ -77,7 +77,7 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
   });
 
   it('replace-updates a row: same id and createdAt, new data, updatedAt >= createdAt', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const row = await t.create({ title: 'original' });
     const updated = await t.update(row.id, { title: 'changed' }, { mode: 'replace' });
     expect(updated.id).toBe(row.id);
@@ -88,7 +88,7 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
   });
 
   it('increases updatedAt strictly on every update, even many in one millisecond', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const row = await t.create({ title: 'x' });
     const sequential = [row.updatedAt];
     for (let i = 0; i < 10; i++) sequential.push((await t.update(row.id, { state: `s${i}` })).updatedAt);
@@ -99,7 +99,7 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
   });
 
   it('deletes a row: get then rejects with NotFoundError, and a second delete too', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const row = await t.create({ title: 'gone' });
     await expect(t.delete(row.id)).resolves.toBeUndefined();
     await expect(t.get(row.id)).rejects.toBeInstanceOf(NotFoundError);
@@ -126,13 +126,13 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
   );
 
   it('refuses an empty id with a ValidationError', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     await expect(t.get('')).rejects.toMatchObject({ code: 'VALIDATION', path: 'id' });
     await expect(t.delete('')).rejects.toMatchObject({ code: 'VALIDATION', path: 'id' });
   });
 
   it('refuses a create without a required field, and writes nothing', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const err = await t.create({ state: 'open' } as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(err).toMatchObject({ path: 'title' });
@@ -153,7 +153,7 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
   });
 
   it('keeps keys the schema does not name, deep-equal', async () => {
-    const t = await todos(await stores.open());
+    const t = await todos(await shared(), freshName());
     const data = { title: 't', extra: { nested: [1, 'two', null, { deep: true }] }, 'odd key': 1.5 };
     const row = await t.create(data);
     expect((await t.get(row.id)).data).toStrictEqual(data);
@@ -161,7 +161,7 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
 
   describe('id prefixes', () => {
     it('gets a row by a unique 8-character prefix, returning the full id', async () => {
-      const t = await todos(await stores.open());
+      const t = await todos(await shared(), freshName());
       const row = await t.create({ title: 'prefix-test' });
       const got = await t.get(row.id.slice(0, 8));
       expect(got.id).toBe(row.id);
@@ -169,28 +169,28 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
     });
 
     it('gets a row by its full 36-character id', async () => {
-      const t = await todos(await stores.open());
+      const t = await todos(await shared(), freshName());
       const row = await t.create({ title: 'full' });
       expect(row.id).toHaveLength(36);
       expect((await t.get(row.id)).id).toBe(row.id);
     });
 
     it('looks a full-length id up exactly, never as a prefix', async () => {
-      const t = await todos(await stores.open());
+      const t = await todos(await shared(), freshName());
       const row = await t.create({ title: 'full' });
       await expect(t.get(`${row.id.slice(0, 35)}z`)).rejects.toBeInstanceOf(NotFoundError);
       await expect(t.get(`${row.id}0`)).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it('rejects a prefix that matches nothing with NotFoundError', async () => {
-      const t = await todos(await stores.open());
+      const t = await todos(await shared(), freshName());
       await expect(t.get('zzzzzzzz')).rejects.toBeInstanceOf(NotFoundError);
       await t.create({ title: 'x' });
       await expect(t.get('zzzzzzzz')).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it('matches case-sensitively', async () => {
-      const t = await todos(await stores.open());
+      const t = await todos(await shared(), freshName());
       const row = await t.create({ title: 'x' });
       const prefix = row.id.slice(0, 35);
       expect((await t.get(prefix)).id).toBe(row.id);
@@ -200,7 +200,7 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
     });
 
     it('rejects a prefix of two or more rows with AmbiguousIdError listing every candidate', async () => {
-      const t = await todos(await stores.open());
+      const t = await todos(await shared(), freshName());
       const { prefix, ids } = await sharedFirstChar(() => t.create({ title: 'x' }));
       const err = await t.get(prefix).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AmbiguousIdError);
@@ -210,7 +210,7 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
     });
 
     it('replace-updates by a unique prefix', async () => {
-      const t = await todos(await stores.open());
+      const t = await todos(await shared(), freshName());
       const row = await t.create({ title: 'before' });
       const updated = await t.update(row.id.slice(0, 8), { title: 'after' }, { mode: 'replace' });
       expect(updated.id).toBe(row.id);
@@ -219,7 +219,7 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
     });
 
     it('refuses to update by an ambiguous prefix, and changes no row', async () => {
-      const t = await todos(await stores.open());
+      const t = await todos(await shared(), freshName());
       const { prefix, ids } = await sharedFirstChar(() => t.create({ title: 'x' }));
       const before = await t.list({ limit: 1000 });
       const err = await t.update(prefix, { title: 'changed' }, { mode: 'replace' }).catch((e: unknown) => e);
@@ -229,14 +229,14 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
     });
 
     it('deletes by a unique prefix', async () => {
-      const t = await todos(await stores.open());
+      const t = await todos(await shared(), freshName());
       const row = await t.create({ title: 'x' });
       await t.delete(row.id.slice(0, 8));
       await expect(t.get(row.id)).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it('refuses to delete by an ambiguous prefix, and every row stays', async () => {
-      const t = await todos(await stores.open());
+      const t = await todos(await shared(), freshName());
       const { prefix, ids } = await sharedFirstChar(() => t.create({ title: 'x' }));
       await expect(t.delete(prefix)).rejects.toBeInstanceOf(AmbiguousIdError);
       for (const id of ids) expect((await t.get(id)).id).toBe(id);
@@ -244,7 +244,7 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
     });
 
     it('treats LIKE wildcards in a prefix as plain characters', async () => {
-      const t = await todos(await stores.open());
+      const t = await todos(await shared(), freshName());
       await t.create({ title: 'x' });
       await t.create({ title: 'y' });
       for (const p of ['%', '_', '%%', '_%', '*', '?', '.']) await expect(t.get(p)).rejects.toBeInstanceOf(NotFoundError);

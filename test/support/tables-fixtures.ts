@@ -1,6 +1,4 @@
-import { afterAll } from 'vitest';
 import type { FieldSpec, Store, TableSchema } from '../../src/index.js';
-import { Stores, type Backend } from './backends.js';
 
 /** The main table of the table tests: a required title and an optional state. */
 export const T = {
@@ -31,24 +29,4 @@ export async function sharedFirstChar(create: () => Promise<{ id: string }>): Pr
   }
   const [prefix, ids] = [...byChar].find(([, list]) => list.length >= 2)!;
   return { prefix, ids: ids.sort() };
-}
-
-/**
- * One store for the cases of a describe block that need no fresh database
- * (refusals, reads); opened on first use, closed after the block. Opening a
- * worker store costs far more than any of those cases.
- */
-export function sharedStore(backend: Backend): () => Promise<Store> {
-  const stores = new Stores(backend);
-  let store: Promise<Store> | undefined;
-  afterAll(() => stores.closeAll());
-  return () => (store ??= stores.open());
-}
-
-let tableCounter = 0;
-
-/** A table name no other case of this file uses. */
-export function freshName(): string {
-  tableCounter += 1;
-  return `t${tableCounter}`;
 }
