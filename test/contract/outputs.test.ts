@@ -104,12 +104,13 @@ describe.each(backends)('outputs ($label)', (backend) => {
   });
 
   it('stores its own copy: changing the value after put, or a value read back, changes nothing stored', async () => {
-    const store = await stores.open();
+    const store = await shared();
+    const r = freshName('r');
     const value = { list: [1, 2], nested: { n: 1 } };
     // A "__proto__" key and a Proxy take the full snapshot rather than the plain-JSON copy.
     const odd = JSON.parse('{"__proto__": {"x": 1}}') as Record<string, { x: number }>;
     const proxied = new Proxy({ list: [1] }, {});
-    const puts = [store.outputs.put('r', 'plain', value), store.outputs.put('r', 'odd', odd), store.outputs.put('r', 'proxy', proxied)];
+    const puts = [store.outputs.put(r, 'plain', value), store.outputs.put(r, 'odd', odd), store.outputs.put(r, 'proxy', proxied)];
     // Before the batch runs (same tick), then after it resolved.
     value.list.push(3);
     value.nested.n = 2;
@@ -117,15 +118,16 @@ describe.each(backends)('outputs ($label)', (backend) => {
     proxied.list.push(2);
     await Promise.all(puts);
     (value as Record<string, unknown>).extra = true;
-    const read = (await store.outputs.get('r', 'plain')) as typeof value;
+    const read = (await store.outputs.get(r, 'plain')) as typeof value;
     read.list.push(9);
-    expect(await store.outputs.get('r', 'plain')).toStrictEqual({ list: [1, 2], nested: { n: 1 } });
-    expect(await store.outputs.get('r', 'odd')).toStrictEqual(JSON.parse('{"__proto__": {"x": 1}}'));
-    expect(await store.outputs.get('r', 'proxy')).toStrictEqual({ list: [1] });
+    expect(await store.outputs.get(r, 'plain')).toStrictEqual({ list: [1, 2], nested: { n: 1 } });
+    expect(await store.outputs.get(r, 'odd')).toStrictEqual(JSON.parse('{"__proto__": {"x": 1}}'));
+    expect(await store.outputs.get(r, 'proxy')).toStrictEqual({ list: [1] });
   });
 
   it('refuses bad values in the middle of 300 concurrent puts alone, each naming its path, and commits the rest', async () => {
-    const store = await stores.open();
+    const store = await shared();
+    const burst = freshName('burst');
     const cyclic: Record<string, unknown> = { a: [1] };
     cyclic.self = cyclic;
     const bad = new Map<number, [unknown, string]>([
@@ -134,7 +136,7 @@ describe.each(backends)('outputs ($label)', (backend) => {
       [151, [{ x: [0, Number.NaN] }, 'value.x[1]']],
       [299, [nest(200), `value${'.a'.repeat(128)}`]],
     ]);
-    const puts = Array.from({ length: 300 }, (_, i) => store.outputs.put('burst', `n${i}`, (bad.get(i)?.[0] ?? { i }) as never));
+    const puts = Array.from({ length: 300 }, (_, i) => store.outputs.put(burst, `n${i}`, (bad.get(i)?.[0] ?? { i }) as never));
     const settled = await Promise.allSettled(puts);
     expect(settled.flatMap((s, i) => (s.status === 'rejected' ? [i] : []))).toEqual([...bad.keys()]);
     for (const [i, [, path]] of bad) {
@@ -142,9 +144,9 @@ describe.each(backends)('outputs ($label)', (backend) => {
       expect(err).toBeInstanceOf(ValidationError);
       expect(err).toMatchObject({ code: 'VALIDATION', path });
     }
-    const kept = (await store.outputs.keys('burst')).map((k) => Number(k.slice(1)));
+    const kept = (await store.outputs.keys(burst)).map((k) => Number(k.slice(1)));
     expect(kept).toEqual(Array.from({ length: 300 }, (_, i) => i).filter((i) => !bad.has(i)));
-    expect(await store.outputs.get('burst', 'n149')).toEqual({ i: 149 });
+    expect(await store.outputs.get(burst, 'n149')).toEqual({ i: 149 });
   });
 
   it.each([
