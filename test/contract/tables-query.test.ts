@@ -99,6 +99,10 @@ describe.each(backends)('tables: filters, order and count ($label)', (backend) =
   it('orders by updatedAt', async () => {
     const t = await filled(await stores.open());
     const cherry = (await t.list({ where: { name: 'cherry' } }))[0]!;
+    // Stamps are milliseconds and equal ones have no order: on a fast file every create may share
+    // one, so the update waits for the clock to pass them (a condition, not a guess at a delay).
+    const newest = Math.max(...(await t.list()).map((r) => r.updatedAt));
+    while (Date.now() <= newest) await new Promise((r) => setTimeout(r, 1));
     await t.update(cherry.id, { score: 1 });
     expect((await t.list({ orderBy: 'updatedAt', limit: 1 }))[0]!.data.name).toBe('cherry');
     expect((await t.list({ orderBy: 'createdAt', limit: 1 }))[0]!.data.name).toBe('pineapple');
