@@ -17,3 +17,17 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function setOwn<V>(obj: Record<string, V>, key: string, value: V): void {
   Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
 }
+
+/** True for an array whose own keys are its elements and length only. */
+export function isPlainArray(value: unknown[]): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Array.prototype) return false;
+  const keys = Reflect.ownKeys(value);
+  return keys.length === value.length + 1;
+}
+
+/** True for an object whose prototype is Object.prototype or null and that has no symbol keys: a record of JSON fields. */
+export function isPlainRecord(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return (proto === Object.prototype || proto === null) && Object.getOwnPropertySymbols(value).length === 0;
+}

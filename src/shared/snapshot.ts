@@ -1,4 +1,5 @@
 import { StoreError, ValidationError } from './errors.js';
+import { isPlainArray, isPlainRecord } from './json-object.js';
 import { MAX_DEPTH } from './validate.js';
 
 /**
@@ -83,9 +84,7 @@ function plainJson(value: unknown, depth: number): unknown {
     }
     return out;
   }
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
-  if (Object.getOwnPropertySymbols(value).length > 0) return NOT_PLAIN;
+  if (!isPlainRecord(value)) return NOT_PLAIN;
   const out: Record<string, unknown> = {};
   const keys = Object.keys(value);
   for (let i = 0; i < keys.length; i++) {
@@ -135,14 +134,6 @@ function snapshot(value: unknown, depth: number, seen: Map<object, unknown>): un
   } finally {
     seen.delete(value);
   }
-}
-
-/** True for an array whose own keys are its elements and length only. */
-export function isPlainArray(value: unknown[]): boolean {
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Array.prototype) return false;
-  const keys = Reflect.ownKeys(value);
-  return keys.length === value.length + 1;
 }
 
 function copyBytes(bytes: Uint8Array): Uint8Array {

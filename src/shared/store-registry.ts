@@ -5,23 +5,9 @@
  * opens on OPFS or IndexedDB, and removed by deleteStore().
  */
 
-import { cachedDatabase } from './idb-database.js';
+import { singleStoreDatabase } from './idb-database.js';
 
-const DB_NAME = 'flowstore-stores';
-
-const database = cachedDatabase(DB_NAME, 'names');
-
-function run<T>(mode: IDBTransactionMode, body: (names: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
-  return database().then(
-    (db) =>
-      new Promise<T | undefined>((resolve, reject) => {
-        const tx = db.transaction('names', mode);
-        const req = body(tx.objectStore('names'));
-        tx.oncomplete = () => resolve(req ? req.result : undefined);
-        tx.onabort = tx.onerror = () => reject(tx.error ?? new DOMException('The IndexedDB transaction was aborted.', 'AbortError'));
-      }),
-  );
-}
+const run = singleStoreDatabase('flowstore-stores', 'names');
 
 /** Notes that database `name` exists here. */
 export async function registerStore(name: string): Promise<void> {

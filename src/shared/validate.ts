@@ -1,4 +1,5 @@
 import { ValidationError } from './errors.js';
+import { isPlainArray, isPlainRecord } from './json-object.js';
 import type { Json } from './types.js';
 
 /**
@@ -41,13 +42,11 @@ function isPlainJson(value: unknown, depth: number): boolean {
   if (value === null) return true;
   if (depth >= MAX_DEPTH) return false;
   if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype || Reflect.ownKeys(value).length !== value.length + 1) return false;
+    if (!isPlainArray(value)) return false;
     for (let i = 0; i < value.length; i++) if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
     return true;
   }
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return false;
-  if (Object.getOwnPropertySymbols(value).length > 0) return false;
+  if (!isPlainRecord(value)) return false;
   const keys = Object.keys(value);
   for (let i = 0; i < keys.length; i++) if (!isPlainJson((value as Record<string, unknown>)[keys[i]!], depth + 1)) return false;
   return true;
