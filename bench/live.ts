@@ -3,6 +3,7 @@ import type { Store } from '../src/index.js';
 import { current } from './context.js';
 
 type Item = { id?: number; n: number };
+type Value = { id: string; n: number };
 const schema = { fields: { n: { type: 'integer', required: true } } } as const;
 
 /** The newest count a live query delivered, and a way to wait until it reaches a number. */
@@ -106,6 +107,57 @@ export async function liveQueries(rep: number, trials: number, burst: number): P
   db.close();
   await Dexie.delete(name);
 
+  // The same with Dexie's durable commits (as flowstore's are): a write resolves once it is flushed.
+  const strictName = `${name}-strict`;
+  const sa = new Dexie(strictName, { chromeTransactionDurability: 'strict' }) as Dexie & { items: EntityTable<Item, 'id'> };
+  sa.version(1).stores({ items: '++id' });
+  const sb = new Dexie(strictName, { chromeTransactionDurability: 'strict' }) as Dexie & { items: EntityTable<Item, 'id'> };
+  sb.version(1).stores({ items: '++id' });
+  const strictSeen = watcher();
+  const strictSub = liveQuery(() => sb.items.count()).subscribe({ next: (n) => strictSeen.next(n) });
+  const strict = await drive(
+    trials,
+    0,
+    (n) => sa.items.add({ n }),
+    strictSeen,
+    () => 0,
+  );
+  strictSub.unsubscribe();
+  sa.close();
+  sb.close();
+  await Dexie.delete(strictName);
+
+  // A value in hand: a globals key in B's live view, written in A (its notice carries small values, so B reads nothing back).
+  const key = `live-value-${rep}`;
+  const valueSeen = watcher();
+  const offValue = b.globals.live(key).subscribe((v) => valueSeen.next((v as { n?: number } | undefined)?.n ?? 0));
+  const value = await drive(
+    trials,
+    0,
+    (n) => a.globals.upsert(key, { n }),
+    valueSeen,
+    () => 0,
+  );
+  offValue();
+  const valueName = `${name}-value`;
+  const va = new Dexie(valueName) as Dexie & { kv: EntityTable<Value, 'id'> };
+  va.version(1).stores({ kv: 'id' });
+  const vb = new Dexie(valueName) as Dexie & { kv: EntityTable<Value, 'id'> };
+  vb.version(1).stores({ kv: 'id' });
+  const dexieValueSeen = watcher();
+  const valueSub = liveQuery(() => vb.kv.get(key)).subscribe({ next: (v) => dexieValueSeen.next(v?.n ?? 0) });
+  const dexieValue = await drive(
+    trials,
+    0,
+    (n) => va.kv.put({ id: key, n }),
+    dexieValueSeen,
+    () => 0,
+  );
+  valueSub.unsubscribe();
+  va.close();
+  vb.close();
+  await Dexie.delete(valueName);
+
   const bc = await new Promise<number[]>((resolve) => {
     pingWorker.onmessage = (event: MessageEvent<number[]>) => resolve(event.data);
     pingWorker.postMessage({ role: 'ping', channel: bcChannel, trials });
@@ -115,6 +167,9 @@ export async function liveQueries(rep: number, trials: number, burst: number): P
     'live.wake.commit': ours.commit,
     'live.dexie.wake': dexie.wake,
     'live.dexie.wake.commit': dexie.commit,
+    'live.dexie.strict.wake': strict.wake,
+    'live.value.wake': value.wake,
+    'live.dexie.value.wake': dexieValue.wake,
     'live.bc.rt': bc,
   };
   if (ours.burst && dexie.burst) {

@@ -252,7 +252,7 @@ export class Store {
     } else {
       this.#batcher = new Batcher((calls) => conn.send(calls));
       this.#reads = new Batcher((calls) => conn.send(calls));
-      this.#ctx = this.#root = { batcher: this.#batcher, feed, reads: this.#reads };
+      this.#ctx = this.#root = { batcher: this.#batcher, feed, reads: this.#reads, watches: conn.watches };
     }
     if (!view) conn.onEnded(() => this.#end());
     this.outputs = new Outputs(this.#ctx);

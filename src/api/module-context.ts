@@ -1,5 +1,6 @@
 import type { Batcher, Caller } from '../client/batcher.js';
 import type { ChangeFeed } from '../client/change-feed.js';
+import type { ReadWatches } from '../client/connection.js';
 
 /**
  * What a public module needs from its store: what carries its calls to the
@@ -13,4 +14,6 @@ export type ModuleContext = {
   readonly batcher: Caller;
   readonly feed: ChangeFeed;
   readonly reads: Batcher;
+  /** Where live queries register their reads with the leader's engine (tabs only). */
+  readonly watches?: ReadWatches | undefined;
 };

@@ -1,7 +1,8 @@
-import { changeChannelName, type ChangeNotice } from '../shared/protocol.js';
+import { changeChannelName, type ChangeMessage, type ChangeNotice, type WatchAnswer } from '../shared/protocol.js';
 import { decodeError, type DumpError, type WireError } from '../shared/errors.js';
 
-type Listener = (change: ChangeNotice) => void;
+/** Gets each committed change; `answers` are the watched reads answered with its commit (see WatchAnswer). */
+type Listener = (change: ChangeNotice, answers?: readonly WatchAnswer[]) => void;
 type DumpListener = (error: DumpError) => void;
 
 /**
@@ -21,10 +22,11 @@ export class ChangeFeed {
   constructor(dbName: string, broadcast = true) {
     if (!broadcast) return;
     this.#channel = new BroadcastChannel(changeChannelName(dbName));
-    this.#channel.onmessage = (event: MessageEvent<{ type: string; changes?: ChangeNotice[]; error?: WireError }>) => {
-      if (event.data?.type === 'dump-error' && event.data.error?.code === 'DUMP') this.deliverDumpError(event.data.error);
-      if (event.data?.type !== 'changes' || !event.data.changes) return;
-      this.deliver(event.data.changes);
+    this.#channel.onmessage = (event: MessageEvent<Partial<ChangeMessage> | null>) => {
+      const msg = event.data;
+      if (msg?.type === 'dump-error' && msg.error?.code === 'DUMP') this.deliverDumpError(msg.error);
+      if (msg?.type !== 'changes' || !Array.isArray(msg.changes)) return;
+      this.deliver(msg.changes, Array.isArray(msg.answers) ? msg.answers : undefined);
     };
   }
 
@@ -47,14 +49,14 @@ export class ChangeFeed {
     return () => this.#dumpListeners.delete(listener);
   }
 
-  /** Hands committed changes to every listener. */
-  deliver(changes: readonly ChangeNotice[]): void {
+  /** Hands committed changes (and the watched reads answered with them) to every listener. */
+  deliver(changes: readonly ChangeNotice[], answers?: readonly WatchAnswer[]): void {
     // A batch of 1,000 writes would copy the empty listener set 1,000 times.
     if (this.#listeners.size === 0) return;
     for (const change of changes) {
       for (const listener of [...this.#listeners]) {
         try {
-          listener(change);
+          listener(change, answers);
         } catch (err) {
           // One broken listener must not starve the others; surface it without stopping the loop.
           queueMicrotask(() => {

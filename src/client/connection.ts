@@ -16,6 +16,21 @@ export interface Connection {
   close(): Promise<void>;
   /** Tests only: drop everything as a crashed tab would (no db close, no pool release). */
   crash(): Promise<void>;
+  /** Where live queries register their reads with the leader's engine; absent where reads are answered in this thread. */
+  readonly watches?: ReadWatches;
+}
+
+/**
+ * Live queries' reads, registered with the engine of whichever instance
+ * leads (again with each new leader), so it answers them with every commit
+ * that touches them (see WatchAnswer).
+ */
+export interface ReadWatches {
+  /** A watch id no other instance of the origin uses. */
+  newId(): string;
+  /** Registers (or replaces, with a higher `rev`) the reads of watch `watch`. */
+  set(watch: string, rev: number, calls: Call[]): void;
+  delete(watch: string): void;
 }
 
 /** Opens a connection to an engine on this thread; `locks` hold a browser database for this instance alone. */

@@ -14,6 +14,7 @@ import {
   type ExecRequest,
   type ExecResponse,
   type ChangeNotice,
+  type ChangeMessage,
 } from '../shared/protocol.js';
 import { Engine } from './engine.js';
 import { deliverOutcomes } from './deliver.js';
@@ -24,6 +25,7 @@ import { openStorage, type ServerParts } from './storage/open-storage.js';
 import type { OpenedDb } from './storage/opened-db.js';
 import { holdOpenFile, releaseOpenFile } from './storage/open-files.js';
 import { DumpWriter } from './dump/dump-writer.js';
+import { WatchedReads } from './watched-reads.js';
 import { opfsDir } from './dump/handle-dir.js';
 import type { DumpDir } from './dump/dump-dir.js';
 
@@ -55,6 +57,8 @@ export function createEngineHost(options: HostOptions = {}) {
   let request: OpenRequest | undefined;
   let notices: BroadcastChannel | undefined;
   let rpc: BroadcastChannel | undefined;
+  // Live queries' reads in any tab, answered with the notices of the commits that touch them.
+  const watched = new WatchedReads();
   // Batches run one after another: a snapshot save must finish before the next batch starts.
   let queue: Promise<unknown> = Promise.resolve();
   // Why the database is gone, when reloading it after a failed save failed too.
@@ -194,7 +198,7 @@ export function createEngineHost(options: HostOptions = {}) {
         const { notify } = options;
         // After the answer, as a BroadcastChannel message would arrive.
         if (notify) queueMicrotask(() => notify(reply.changes));
-        else notices?.postMessage({ type: 'changes', changes: reply.changes });
+        else if (notices) notices.postMessage(changeMessage(reply.changes));
       }
       return reply;
     });
@@ -202,10 +206,19 @@ export function createEngineHost(options: HostOptions = {}) {
     return run;
   }
 
+  /** A batch's notices, with the answers to the watched reads they touch, read right after its commit. */
+  function changeMessage(changes: ChangeNotice[]): ChangeMessage {
+    const now = engine;
+    if (!now) return { type: 'changes', changes };
+    const answers = watched.answer(changes, now.version, (calls) => now.exec(calls).outcomes);
+    return answers ? { type: 'changes', changes, answers } : { type: 'changes', changes };
+  }
+
   async function closeHost(): Promise<void> {
     // Stop taking forwarded calls first: unanswered, they go to the next leader with their keys.
     rpc?.close();
     rpc = undefined;
+    watched.clear();
     for (let last; last !== queue;) {
       last = queue;
       await last;
@@ -251,6 +264,12 @@ export function createEngineHost(options: HostOptions = {}) {
       rpc = new BroadcastChannel(rpcChannelName(name));
       rpc.onmessage = (event: MessageEvent<unknown>) => {
         const msg = event.data;
+        if (isWatchMessage(msg)) {
+          if (msg.leaderId !== leaderId) return;
+          if (msg.type === 'unwatch') watched.delete(msg.watch);
+          else if (!watched.set(msg.watch, msg.rev, msg.calls)) watched.delete(msg.watch);
+          return;
+        }
         // Anything on the channel may be sent by any page of the origin: take only well-formed calls.
         if (!isForwardedCall(msg) || msg.leaderId !== leaderId) return;
         const answer = (reply: BatchAnswer | { error: WireError }) =>
@@ -286,6 +305,13 @@ function isForwardedCall(msg: unknown): msg is Extract<RpcMessage, { type: 'call
   if (typeof msg !== 'object' || msg === null) return false;
   const m = msg as Partial<Extract<RpcMessage, { type: 'call' }>>;
   return m.type === 'call' && typeof m.from === 'string' && typeof m.id === 'number' && Array.isArray(m.calls) && m.calls.every(isCall);
+}
+
+/** A watch or unwatch message; its contents are checked by WatchedReads. */
+function isWatchMessage(msg: unknown): msg is Extract<RpcMessage, { type: 'watch' | 'unwatch' }> {
+  if (typeof msg !== 'object' || msg === null) return false;
+  const m = msg as { type?: unknown; leaderId?: unknown };
+  return (m.type === 'watch' || m.type === 'unwatch') && typeof m.leaderId === 'string';
 }
 
 function isIoFailure(o: Outcome): boolean {

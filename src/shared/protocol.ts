@@ -72,7 +72,24 @@ export type RpcMessage =
   | { type: 'leader'; leaderId: string; storage: StorageKind }
   | { type: 'who-leads' }
   /** deleteStore() is about to delete the database: every instance closes, the leader gives the files back. */
-  | { type: 'deleting' };
+  | { type: 'deleting' }
+  /**
+   * A live query's reads, for the leader's engine to answer with each commit
+   * that touches them (see WatchAnswer): `rev` grows whenever the reads change.
+   */
+  | { type: 'watch'; leaderId: string; watch: string; rev: number; calls: Call[] }
+  | { type: 'unwatch'; leaderId: string; watch: string };
+
+/**
+ * A watched live query's reads, answered by the engine right after the
+ * commit a notice announces, at that commit's version: the query's next run
+ * needs no read back for them. Outcomes are in the order of the watch's calls.
+ */
+export type WatchAnswer = { watch: string; rev: number; version: number; outcomes: Outcome[] };
+
+/** A message on the change channel. */
+export type ChangeMessage =
+  { type: 'changes'; changes: ChangeNotice[]; answers?: WatchAnswer[] } | { type: 'dump-error'; error: WireError };
 
 /** The Web Lock whose holder owns the database (the leader). */
 export function leaderLockName(dbName: string): string {

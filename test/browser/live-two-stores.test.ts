@@ -19,6 +19,18 @@ function notices(store: Store, n: number, matches: (c: Change) => boolean): Prom
   });
 }
 
+/** Counts the reads `store`'s live queries send (a follower forwards each one to the leader). */
+function countReads(store: Store): { n: number } {
+  const counter = { n: 0 };
+  const reader = store.reads as unknown as { callAt: (...args: unknown[]) => Promise<unknown> };
+  const callAt = reader.callAt.bind(reader);
+  reader.callAt = (...args) => {
+    counter.n++;
+    return callAt(...args);
+  };
+  return counter;
+}
+
 // Store A leads and writes; store B, a follower of the same database in this page, watches.
 describe('live queries across two stores of one database', () => {
   const open: Store[] = [];
@@ -126,7 +138,7 @@ describe('live queries across two stores of one database', () => {
     await got.stop();
   });
 
-  it("B's globals.live takes a small value from A's notice without reading it back; a large one is read", async () => {
+  it("B's globals.live takes a small value from A's notice without reading it back; one too large to travel is read", async () => {
     const { a, b } = await pair();
     const got = collect(b.globals.live('k'));
     await got.until((v) => v === undefined);
@@ -140,10 +152,71 @@ describe('live queries across two stores of one database', () => {
     await a.globals.upsert('k', { small: true });
     await got.until((v) => JSON.stringify(v) === '{"small":true}');
     expect(reads).toBe(0);
-    const big = 'x'.repeat(20_000);
+    // Larger than a notice carries (16 K) and than a watched read's answer (64 K).
+    const big = 'x'.repeat(70_000);
     await a.globals.upsert('k', big);
     await got.until((v) => v === big);
     expect(reads).toBe(1);
+    await got.stop();
+  });
+
+  it("B's live reads are answered with A's notices: after its first run B reads nothing back, and each result is a fresh query's", async () => {
+    const { a, b } = await pair();
+    const ta = await todos(a);
+    const tb = await todos(b);
+    const rpc = new BroadcastChannel(`flowstore:rpc:${b.name}`);
+    const seen: { type: string; watch?: string; calls?: { op: string }[] }[] = [];
+    rpc.onmessage = (event) => seen.push(event.data);
+    const reads = countReads(b);
+    const got = collect(
+      b.live(async (s) => {
+        const t = await todos(s);
+        // 20,000 characters: too large for a notice to carry, small enough to be answered.
+        return {
+          count: await t.count(),
+          titles: (await t.list({ limit: 1000 })).map((r) => r.data.title),
+          note: await s.globals.get('note'),
+        };
+      }),
+    );
+    await got.until((v) => v.count === 0);
+    // B's messages reach the leader's worker in the order B sent them: once this read is answered, so is the watch.
+    await tb.count();
+    reads.n = 0;
+    for (let i = 0; i < 5; i++) {
+      if (i === 2) await a.globals.upsert('note', 'n'.repeat(20_000));
+      await ta.create({ title: `row ${i}` });
+      const fresh = await ta.list({ limit: 1000 });
+      await got.until((v) => v.count === i + 1 && (i < 2 || v.note !== undefined));
+      expect(got.values.at(-1)!.value.titles).toEqual(fresh.map((r) => r.data.title));
+    }
+    expect(reads.n).toBe(0);
+    const watch = seen.find((m) => m.type === 'watch');
+    expect(watch?.calls?.map((c) => c.op)).toEqual(['tables.count', 'tables.list', 'globals.get']);
+    const unwatched = new Promise((resolve) => (rpc.onmessage = (event) => event.data?.type === 'unwatch' && resolve(event.data.watch)));
+    await got.stop();
+    expect(await unwatched).toBe(watch?.watch);
+    rpc.close();
+  });
+
+  it("a follower's watched reads go to the next leader when the leader goes away", async () => {
+    const name = uniqueName('live-handover');
+    for (let i = 0; i < 3; i++) open.push(await openStore({ name, storage: autoStorage }));
+    const [a, b, c] = open.slice(-3) as [Store, Store, Store];
+    const got = collect((await todos(c)).live({ limit: 1000 }));
+    await got.until((rows) => rows.length === 0);
+    const promoted = new Promise((resolve) => b.onRoleChange(resolve));
+    await a.close();
+    expect(await promoted).toBe('leader');
+    // As above: c's read after its re-sent watch means b's worker has the watch.
+    const tc = await todos(c);
+    await tc.count();
+    const reads = countReads(c);
+    const tb = await todos(b);
+    await tb.create({ title: 'after the hand-over' });
+    const rows = await got.until((r) => r.length === 1);
+    expect(rows.value.map((r) => r.data.title)).toEqual(['after the hand-over']);
+    expect(reads.n).toBe(0);
     await got.stop();
   });
 

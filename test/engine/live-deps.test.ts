@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dependencyOf } from '../../src/api/live/read-deps.js';
+import { dependencyOf } from '../../src/shared/read-deps.js';
 import { ops, readOps } from '../../src/engine/ops/index.js';
 import { ValidationError } from '../../src/index.js';
 import type { OpName } from '../../src/shared/protocol.js';

@@ -1,7 +1,8 @@
 import type { ChangeNotice } from '../../shared/change-notice.js';
+import type { WatchAnswer } from '../../shared/protocol.js';
 import { ClosedError } from '../../shared/errors.js';
 import type { ModuleContext } from '../module-context.js';
-import { ReadTracker, type CarriedValue } from './read-tracker.js';
+import { ReadTracker, type Answered, type CarriedValue } from './read-tracker.js';
 
 /** One delivered outcome of a live query: a value at one committed version, or the error of a run. */
 export type LiveResult<T> = { ok: true; value: T; version: number } | { ok: false; error: unknown };
@@ -36,6 +37,12 @@ export class LiveRunner<T> {
   #carried = new Map<string, CarriedValue>();
   /** Bumped on stop: a run still in flight from before is dropped. */
   #generation = 0;
+  /** This query's watch (its reads registered with the leader's engine), and the keys of the reads in it, by position. */
+  #watch: string | undefined;
+  #rev = 0;
+  #watchedKeys: string[] = [];
+  /** The newest answers to the watched reads, for the next run. */
+  #answered: Answered | undefined;
 
   constructor(ctx: ModuleContext, query: LiveFn<T>, emit: (result: LiveResult<T>) => void, end: () => void) {
     this.#ctx = ctx;
@@ -52,7 +59,7 @@ export class LiveRunner<T> {
       this.#end();
     });
     if (feed.closed) return;
-    this.#offChange = feed.subscribe((notice) => this.#notice(notice));
+    this.#offChange = feed.subscribe((notice, answers) => this.#notice(notice, answers));
     this.#schedule();
   }
 
@@ -67,12 +74,19 @@ export class LiveRunner<T> {
     this.#latest = 0;
     this.#seen = -1;
     this.#carried = new Map();
+    if (this.#watch !== undefined) this.#ctx.watches?.delete(this.#watch);
+    this.#watch = undefined;
+    this.#watchedKeys = [];
+    this.#answered = undefined;
   }
 
-  #notice(notice: ChangeNotice): void {
+  #notice(notice: ChangeNotice, answers: readonly WatchAnswer[] | undefined): void {
     // A read made after this notice arrived sees its commit: only reads already made can be stale.
     const reads = this.#tracker ?? this.#last;
     if (!reads?.matches(notice)) return;
+    if (answers && this.#watch !== undefined) this.#take(answers);
+    // A newer commit came without answers for this query: the ones kept are out of date.
+    if (this.#answered && this.#answered.version < notice.version) this.#answered = undefined;
     // Values carried before an import describe the database it replaced.
     if (notice.module === 'database') this.#carried.clear();
     if (notice.module === 'globals' && reads.readsGlobal(notice.key)) {
@@ -81,6 +95,46 @@ export class LiveRunner<T> {
     }
     if (notice.version > this.#latest) this.#latest = notice.version;
     if (!this.#running && notice.version > this.#seen) this.#schedule();
+  }
+
+  /** Keeps the answers to this query's current watch, if they are newer than those kept. */
+  #take(answers: readonly WatchAnswer[]): void {
+    for (const answer of answers) {
+      if (answer?.watch !== this.#watch || answer.rev !== this.#rev || !Array.isArray(answer.outcomes)) continue;
+      if (typeof answer.version !== 'number' || (this.#answered && this.#answered.version >= answer.version)) return;
+      const values = new Map<string, unknown>();
+      answer.outcomes.forEach((outcome, i) => {
+        const key = this.#watchedKeys[i];
+        if (key !== undefined && outcome?.ok) values.set(key, outcome.value);
+      });
+      this.#answered = { version: answer.version, values };
+      return;
+    }
+  }
+
+  /** Registers the reads of the run just delivered with the leader's engine, if they differ from those it has. */
+  #register(tracker: ReadTracker): void {
+    const watches = this.#ctx.watches;
+    if (!watches) return;
+    const keyed = tracker.keyed;
+    const keys = keyed.map((k) => k.key);
+    if (keys.length === this.#watchedKeys.length && keys.every((k, i) => k === this.#watchedKeys[i])) return;
+    if (keys.length === 0) {
+      if (this.#watch !== undefined) watches.delete(this.#watch);
+      this.#watch = undefined;
+      this.#watchedKeys = [];
+      return;
+    }
+    this.#watch ??= watches.newId();
+    this.#rev++;
+    this.#watchedKeys = keys;
+    // Answers to the reads this watch had before do not fit the new ones.
+    this.#answered = undefined;
+    watches.set(
+      this.#watch,
+      this.#rev,
+      keyed.map((k) => k.call),
+    );
   }
 
   #schedule(): void {
@@ -97,7 +151,9 @@ export class LiveRunner<T> {
     for (;;) {
       const carried = this.#carried;
       this.#carried = new Map();
-      const tracker = new ReadTracker(this.#ctx.reads, carried);
+      const answered = this.#answered;
+      this.#answered = undefined;
+      const tracker = new ReadTracker(this.#ctx.reads, carried, answered);
       this.#tracker = tracker;
       let result: { ok: true; value: T } | { ok: false; error: unknown };
       try {
@@ -118,6 +174,7 @@ export class LiveRunner<T> {
       if (this.#latest > version) continue;
       this.#seen = version;
       this.#running = false;
+      this.#register(tracker);
       this.#emit(result.ok ? { ok: true, value: result.value, version } : result);
       return;
     }

@@ -1,10 +1,15 @@
 import type { Batcher, Caller } from '../../client/batcher.js';
 import type { ChangeNotice } from '../../shared/change-notice.js';
 import type { OpArgs, OpName, OpResult } from '../../shared/protocol.js';
-import { dependencyOf, type Dependency } from './read-deps.js';
+import { dependencyOf, type Dependency } from '../../shared/read-deps.js';
+import { MAX_WATCHED_READS } from '../../shared/watchable-reads.js';
+import { keyedRead, type KeyedRead } from './read-key.js';
 
 /** A globals value as the newest notice of its key carried it (valueJson absent: too large, read it). */
 export type CarriedValue = { valueJson?: string; version: number };
+
+/** Reads the leader's engine answered right after the commit of `version`, by read key (see read-key.ts); each is used once. */
+export type Answered = { version: number; values: Map<string, unknown> };
 
 /**
  * What one run of a live query sends its calls through: it notes what each
@@ -20,10 +25,14 @@ export class ReadTracker implements Caller {
   readonly versions = new Set<number>();
   /** The globals keys this run read: carried values of these are kept for the next run. */
   readonly #globalsKeys = new Set<string>();
+  readonly #answered: Answered | undefined;
+  /** The reads of this run that the leader may answer next time, once each, in the order they were made. */
+  readonly #keyed = new Map<string, KeyedRead>();
 
-  constructor(reads: Batcher, carried: ReadonlyMap<string, CarriedValue>) {
+  constructor(reads: Batcher, carried: ReadonlyMap<string, CarriedValue>, answered?: Answered) {
     this.#reads = reads;
     this.#carried = carried;
+    this.#answered = answered;
   }
 
   call<K extends OpName>(op: K, ...args: OpArgs<K>): Promise<OpResult<K>> {
@@ -31,6 +40,16 @@ export class ReadTracker implements Caller {
       this.#deps.push(dependencyOf(op, args));
     } catch (err) {
       return Promise.reject(err);
+    }
+    const keyed = keyedRead(op, args);
+    if (keyed && this.#keyed.size < MAX_WATCHED_READS && !this.#keyed.has(keyed.key)) this.#keyed.set(keyed.key, keyed);
+    const answered = this.#answered;
+    if (keyed && answered?.values.has(keyed.key)) {
+      // Answered with the notice, at its commit's version: no read back.
+      const value = answered.values.get(keyed.key);
+      answered.values.delete(keyed.key);
+      this.versions.add(answered.version);
+      return Promise.resolve(value as OpResult<K>);
     }
     if (op === 'globals.get') {
       const key = args[0] as string;
@@ -46,6 +65,11 @@ export class ReadTracker implements Caller {
       this.versions.add(version);
       return value;
     });
+  }
+
+  /** The reads of this run the leader may answer with later commits. */
+  get keyed(): KeyedRead[] {
+    return [...this.#keyed.values()];
   }
 
   /** Whether `notice` could change what this run read. */

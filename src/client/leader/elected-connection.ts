@@ -1,7 +1,7 @@
 import { ClosedError, decodeError, StorageError, TimeoutError } from '../../shared/errors.js';
 import { callKey, rpcChannelName, type BatchAnswer, type Call, type RpcMessage } from '../../shared/protocol.js';
 import type { StorageKind } from '../../shared/types.js';
-import type { Connection, ConnectionOptions, Role } from '../connection.js';
+import type { Connection, ConnectionOptions, ReadWatches, Role } from '../connection.js';
 import { warnOnce } from '../warn-once.js';
 import { stopWorker, type WorkerHandle } from '../worker-handle.js';
 import { ForwardedCalls, type ForwardedCall } from './forwarded-calls.js';
@@ -48,6 +48,21 @@ export class ElectedConnection implements Connection {
   #closed = false;
   #suspended = false;
   #leaderKnown: (() => void) | undefined;
+  /** Live queries' reads, sent to every new leader's engine. */
+  readonly #watched = new Map<string, { rev: number; calls: Call[] }>();
+  #watchIds = 0;
+
+  readonly watches: ReadWatches = {
+    newId: () => `${this.#id}:${++this.#watchIds}`,
+    set: (watch, rev, calls) => {
+      this.#watched.set(watch, { rev, calls });
+      this.#sendWatch(watch);
+    },
+    delete: (watch) => {
+      if (!this.#watched.delete(watch) || this.#closed || this.#leaderId === undefined) return;
+      this.#post({ type: 'unwatch', leaderId: this.#leaderId, watch });
+    },
+  };
 
   private constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -101,6 +116,9 @@ export class ElectedConnection implements Connection {
 
   async close(reason?: ClosedError): Promise<void> {
     if (this.#closed) return;
+    const leaderId = this.#leaderId;
+    if (leaderId !== undefined) for (const watch of this.#watched.keys()) this.#post({ type: 'unwatch', leaderId, watch });
+    this.#watched.clear();
     this.#closed = true;
     this.#abort.abort();
     this.#forwarded.closeAll(reason);
@@ -191,6 +209,18 @@ export class ElectedConnection implements Connection {
     this.#post({ type: 'leader', leaderId, storage: handle.reply.storage });
     this.#leaderKnown?.();
     for (const call of this.#forwarded.each()) this.#forward(call);
+    for (const watch of this.#watched.keys()) this.#sendWatch(watch);
+  }
+
+  /** Sends a live query's reads to the leader's engine, if a leader is known (else it goes with the next one). */
+  #sendWatch(watch: string): void {
+    const watched = this.#watched.get(watch);
+    if (!watched || this.#closed || this.#leaderId === undefined) return;
+    try {
+      this.#post({ type: 'watch', leaderId: this.#leaderId, watch, rev: watched.rev, calls: watched.calls });
+    } catch {
+      // Not cloneable: the query reads back, as without a watch.
+    }
   }
 
   /**
@@ -289,6 +319,7 @@ export class ElectedConnection implements Connection {
         this.#leaderKnown?.();
         // What was sent to the previous leader may be lost with it; the keys make the new one apply it once.
         for (const call of this.#forwarded.each()) this.#forward(call);
+        for (const watch of this.#watched.keys()) this.#sendWatch(watch);
         return;
       case 'reply':
         if (msg.to !== this.#id) return;
@@ -296,7 +327,9 @@ export class ElectedConnection implements Connection {
         else this.#forwarded.resolve(msg.id, msg.reply);
         return;
       case 'call':
-        return; // answered by the leader's worker, not here
+      case 'watch':
+      case 'unwatch':
+        return; // for the leader's worker, not here
       case 'deleting':
         void this.#endForDelete();
         return;

@@ -1,8 +1,8 @@
-import { changeKey } from '../../shared/change-key.js';
-import type { ChangeNotice } from '../../shared/change-notice.js';
-import { ValidationError } from '../../shared/errors.js';
-import type { OpName } from '../../shared/protocol.js';
-import { describe } from '../../shared/validate.js';
+import { changeKey } from './change-key.js';
+import type { ChangeNotice } from './change-notice.js';
+import { ValidationError } from './errors.js';
+import type { OpName } from './protocol.js';
+import { describe } from './validate.js';
 
 /** Whether a committed change could alter what one read returned. */
 export type Dependency = (notice: ChangeNotice) => boolean;

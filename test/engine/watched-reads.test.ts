@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/engine/engine.js';
+import { WatchedReads } from '../../src/engine/watched-reads.js';
+import { loadSqlite } from '../../src/engine/storage/load-sqlite.js';
+import { WasmDriver } from '../../src/engine/storage/drivers/wasm.js';
+import type { Call, ChangeNotice } from '../../src/shared/protocol.js';
+import { keyedRead } from '../../src/api/live/read-key.js';
+
+// The leader's side of live queries in other tabs: which reads it takes, and which commits it answers them with.
+
+async function engine(): Promise<Engine> {
+  const sqlite3 = await loadSqlite();
+  return new Engine(new WasmDriver(sqlite3, new sqlite3.oo1.DB(':memory:', 'c')));
+}
+
+const get = (key: string): Call => ({ op: 'globals.get', args: [key] });
+const changeOf = (key: string, version: number): ChangeNotice => ({ module: 'globals', key, version });
+
+describe('watched reads', () => {
+  it('answers a watch with the commits that touch its reads, at that version, and no other', async () => {
+    const db = await engine();
+    const watched = new WatchedReads();
+    expect(watched.set('w', 1, [get('a'), { op: 'outputs.keys', args: ['run'] }])).toBe(true);
+    const reply = db.exec([{ op: 'globals.upsert', args: ['a', { n: 1 }] }]);
+    const read = (calls: Call[]) => db.exec(calls).outcomes;
+    expect(watched.answer(reply.changes, db.version, read)).toEqual([
+      {
+        watch: 'w',
+        rev: 1,
+        version: db.version,
+        outcomes: [
+          { ok: true, value: { n: 1 } },
+          { ok: true, value: [] },
+        ],
+      },
+    ]);
+    const other = db.exec([{ op: 'globals.upsert', args: ['b', 2] }]);
+    expect(watched.answer(other.changes, db.version, read)).toBeUndefined();
+    watched.delete('w');
+    expect(watched.answer(reply.changes, db.version, read)).toBeUndefined();
+    db.close();
+  });
+
+  it('refuses writes, whole-database reads, malformed calls and too many reads, keeping nothing of them', () => {
+    const watched = new WatchedReads();
+    expect(watched.set('w', 1, [{ op: 'globals.upsert', args: ['a', 1] }])).toBe(false);
+    expect(watched.set('w', 1, [{ op: 'db.export', args: [] }])).toBe(false);
+    expect(watched.set('w', 1, [{ op: 'globals.get' }])).toBe(false);
+    expect(watched.set('w', 1, [])).toBe(false);
+    expect(
+      watched.set(
+        'w',
+        1,
+        Array.from({ length: 33 }, (_, i) => get(`k${i}`)),
+      ),
+    ).toBe(false);
+    expect(watched.set(42, 1, [get('a')])).toBe(false);
+    expect(watched.size).toBe(0);
+  });
+
+  it('forgets the oldest watch past 256, and answers nothing too large to travel or too slow three times in a row', () => {
+    const watched = new WatchedReads();
+    for (let i = 0; i <= 256; i++) watched.set(`w${i}`, 1, [get(`k${i}`)]);
+    expect(watched.size).toBe(256);
+    const answered = (key: string, read: (calls: Call[]) => unknown[]) =>
+      watched.answer([changeOf(key, 1)], 1, (calls) => calls.map((_, i) => ({ ok: true, value: read(calls)[i] })));
+    expect(answered('k0', () => [1])).toBeUndefined();
+    expect(answered('k1', () => [1])?.map((a) => a.watch)).toEqual(['w1']);
+    expect(answered('k2', () => ['x'.repeat(70_000)])).toBeUndefined();
+    const slow = () => {
+      const until = performance.now() + 3;
+      while (performance.now() < until);
+      return [1];
+    };
+    for (let i = 0; i < 3; i++) expect(answered('k3', slow)?.length).toBe(1);
+    expect(answered('k3', () => [1])).toBeUndefined();
+  });
+});
+
+describe('read keys', () => {
+  it('name a read by its exact arguments, drop trailing undefined ones, and refuse what JSON would blur', () => {
+    expect(keyedRead('globals.get', ['a'])?.key).toBe(keyedRead('globals.get', ['a', undefined])?.key);
+    expect(keyedRead('globals.get', ['a'])?.key).not.toBe(keyedRead('outputs.get', ['a'])?.key);
+    expect(keyedRead('tables.count', ['t', { fields: {} }, { where: { n: 1 } }])?.call).toEqual({
+      op: 'tables.count',
+      args: ['t', { fields: {} }, { where: { n: 1 } }],
+    });
+    for (const blurred of [{ n: undefined }, -0, Number.NaN, new Date(0), [1, , 3], Object.create({ inherited: 1 })]) {
+      expect(keyedRead('tables.count', ['t', { fields: {} }, blurred])).toBeUndefined();
+    }
+    expect(keyedRead('db.export', [])).toBeUndefined();
+    expect(keyedRead('globals.upsert', ['a', 1] as never)).toBeUndefined();
+  });
+});
