@@ -1,6 +1,6 @@
 import type { Batcher, Caller } from '../client/batcher.js';
 import type { ChangeFeed } from '../client/change-feed.js';
-import type { ReadWatches } from '../client/connection.js';
+import type { ReadWatches } from '../client/read-watches.js';
 
 /**
  * What a public module needs from its store: what carries its calls to the

@@ -2,6 +2,7 @@ import type { BatchAnswer, Call, ChangeNotice, OpenRequest } from '../shared/pro
 import type { WireError } from '../shared/errors.js';
 import type { ServerParts } from '../engine/storage/open-storage.js';
 import type { Role, StorageKind } from '../shared/types.js';
+import type { ReadWatches } from './read-watches.js';
 
 export type { Role };
 
@@ -18,19 +19,6 @@ export interface Connection {
   crash(): Promise<void>;
   /** Where live queries register their reads with the leader's engine; absent where reads are answered in this thread. */
   readonly watches?: ReadWatches;
-}
-
-/**
- * Live queries' reads, registered with the engine of whichever instance
- * leads (again with each new leader), so it answers them with every commit
- * that touches them (see WatchAnswer).
- */
-export interface ReadWatches {
-  /** A watch id no other instance of the origin uses. */
-  newId(): string;
-  /** Registers (or replaces, with a higher `rev`) the reads of watch `watch`. */
-  set(watch: string, rev: number, calls: Call[]): void;
-  delete(watch: string): void;
 }
 
 /** Opens a connection to an engine on this thread; `locks` hold a browser database for this instance alone. */

@@ -1,7 +1,8 @@
 import { ClosedError, decodeError, StorageError, TimeoutError } from '../../shared/errors.js';
 import { callKey, rpcChannelName, type BatchAnswer, type Call, type RpcMessage } from '../../shared/protocol.js';
 import type { StorageKind } from '../../shared/types.js';
-import type { Connection, ConnectionOptions, ReadWatches, Role } from '../connection.js';
+import type { Connection, ConnectionOptions, Role } from '../connection.js';
+import type { ReadWatches } from '../read-watches.js';
 import { warnOnce } from '../warn-once.js';
 import { stopWorker, type WorkerHandle } from '../worker-handle.js';
 import { ForwardedCalls, type ForwardedCall } from './forwarded-calls.js';
