@@ -9,6 +9,9 @@ const MAX_WATCHES = 256;
 /** Answers travel with the notice only up to this size (UTF-16 units of JSON, about): larger ones are read back. */
 const ANSWER_MAX = 4 * CARRIED_VALUE_MAX;
 
+/** All answers of one notice together, at most (every tab receives every notice). */
+const ANSWERS_MAX = 4 * ANSWER_MAX;
+
 /**
  * A watch whose reads took longer than this to answer, SLOW_ANSWERS times in
  * a row, is no longer answered: every commit that touches it would pay for
@@ -69,12 +72,15 @@ export class WatchedReads {
   answer(changes: readonly ChangeNotice[], version: number, read: (calls: Call[]) => Outcome[]): WatchAnswer[] | undefined {
     if (this.#watches.size === 0 || changes.length === 0) return undefined;
     let answers: WatchAnswer[] | undefined;
+    let room = ANSWERS_MAX;
     for (const [watch, w] of this.#watches) {
       if (w.slow >= SLOW_ANSWERS || !touches(w.deps, changes)) continue;
       const started = performance.now();
       const outcomes = read(w.calls);
       w.slow = performance.now() - started > ANSWER_MS ? w.slow + 1 : 0;
-      if (!fits(outcomes, { left: ANSWER_MAX })) continue;
+      const budget = { left: Math.min(ANSWER_MAX, room) };
+      if (!fits(outcomes, budget)) continue;
+      room -= Math.min(ANSWER_MAX, room) - budget.left;
       (answers ??= []).push({ watch, rev: w.rev, version, outcomes });
     }
     return answers;

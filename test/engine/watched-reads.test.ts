@@ -74,6 +74,9 @@ describe('watched reads', () => {
     };
     for (let i = 0; i < 3; i++) expect(answered('k3', slow)?.length).toBe(1);
     expect(answered('k3', () => [1])).toBeUndefined();
+    // Every tab receives every notice: all answers of one together stay under 256 K.
+    for (let i = 10; i < 16; i++) watched.set(`big${i}`, 1, [get('shared')]);
+    expect(answered('shared', () => ['x'.repeat(60_000)])?.length).toBe(4);
   });
 });
 
