@@ -14,7 +14,7 @@ import {
   type TableSchema,
   type UpdateMode,
 } from '../shared/table-schema.js';
-import { plain } from '../shared/snapshot.js';
+import { owned, plain } from '../shared/snapshot.js';
 import { checkDump } from '../shared/table-dump.js';
 import { fileSystemDirectory } from '../shared/dump-handles.js';
 import { loadDumpHandle } from '../shared/dump-handles.js';
@@ -60,7 +60,7 @@ export class Table<T extends object = JsonObject> {
   async create(data: T): Promise<Row<T>> {
     data = plain(data);
     checkData(this.#schema, data);
-    return (await this.#ctx.batcher.call('tables.create', this.name, this.#schema, data)) as Row<T>;
+    return (await this.#ctx.batcher.call('tables.create', this.name, this.#schema, owned(data))) as Row<T>;
   }
 
   /** The row with this id or unique id prefix. @throws NotFoundError @throws AmbiguousIdError */
@@ -108,7 +108,7 @@ export class Table<T extends object = JsonObject> {
     assertId(idOrPrefix, 'id');
     const mode = updateModeOf(opts);
     checkChange(this.#schema, patch, mode);
-    return (await this.#ctx.batcher.call('tables.update', this.name, this.#schema, idOrPrefix, patch as JsonObject, mode)) as Row<T>;
+    return (await this.#ctx.batcher.call('tables.update', this.name, this.#schema, idOrPrefix, owned(patch as JsonObject), mode)) as Row<T>;
   }
 
   /** Deletes a row. @throws NotFoundError (also for a row already deleted) @throws AmbiguousIdError */
@@ -163,7 +163,7 @@ export class Table<T extends object = JsonObject> {
       }
     });
     if (ops.length === 0) return [];
-    return (await this.#ctx.batcher.call('tables.batch', this.name, this.#schema, ops as BatchOp[])) as Array<Row<T> | null>;
+    return (await this.#ctx.batcher.call('tables.batch', this.name, this.#schema, owned(ops as BatchOp[]))) as Array<Row<T> | null>;
   }
 }
 
@@ -181,7 +181,8 @@ function checkChange(schema: TableSchema, patch: unknown, mode: UpdateMode): voi
 export async function openSchema(ctx: ModuleContext, name: string, schema: TableSchema): Promise<TableSchema> {
   schema = plain(schema);
   assertTableName(name);
-  const clean = checkSchema(schema);
+  // Every call of the table carries it: marked so that the batcher does not copy it for each.
+  const clean = owned(checkSchema(schema));
   if (schema.dump === undefined) {
     await ctx.batcher.call('tables.open', name, clean);
     return clean;
