@@ -22,7 +22,7 @@ export function mergeRowNotices(changes: Pending[]): Pending[] {
   const byTable = new Map<string, { notice: Pending; ids: string[] | undefined }>();
   for (const change of changes) {
     const id = change.id;
-    if (change.module !== 'table' || id === undefined || change.alias !== undefined) {
+    if (change.module !== 'table' || id === undefined || change.alias !== undefined || change.seq !== undefined) {
       out.push(change);
       continue;
     }
