@@ -16,7 +16,7 @@ export const root = fileURLToPath(new URL('..', import.meta.url));
 export const viteBase = {
   configFile: false,
   logLevel: 'warn',
-  optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm'], include: ['comlink', 'idb-keyval', 'dexie'] },
+  optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm', '@electric-sql/pglite'], include: ['comlink', 'idb-keyval', 'dexie'] },
   worker: { format: 'es' },
 };
 

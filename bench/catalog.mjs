@@ -70,6 +70,10 @@ export const metrics = {
   'table.batch': { s: 10, label: '`table.batch` of 10,000 creates, indexed field', ops: BIG_N },
   'table.create.concurrent.side': { s: 10, label: '10,000 concurrent `create`, indexed field', ops: BIG_N },
   'dexie.bulkAdd': { s: 10, label: 'Dexie: `bulkAdd` of 10,000, indexed field', ops: BIG_N },
+  'pglite.tx': { s: 10, label: 'pg tx', ops: BIG_N },
+  'pglite.unnest': { s: 10, label: 'pg unnest', ops: BIG_N },
+  'pglite.bulkInsert': { s: 10, label: 'PGlite (worker, opfs-ahp): one multi-row `INSERT` of 10,000, indexed field', ops: BIG_N },
+  'pglite.unnest': { s: 10, label: 'PGlite: one `INSERT … SELECT unnest(…)` of the same 10,000 (info)', ops: BIG_N },
   'table.list.index.side': { s: 10, label: '`list` on the indexed field over those 10,000 (10 hits)' },
   'dexie.where.index': { s: 10, label: 'Dexie: `where(key).equals()` over those 10,000 (10 hits)' },
 };
@@ -108,6 +112,8 @@ export const comparisons = [
   { s: 10, label: 'group commit ÷ Dexie bulkPut', a: 'put.concurrent', b: 'dexie.bulkPut' },
   { s: 10, label: 'outputs.get ÷ Dexie get', a: 'get.seq.side', b: 'dexie.get.seq' },
   { s: 10, label: 'table.batch ÷ Dexie bulkAdd', a: 'table.batch', b: 'dexie.bulkAdd' },
+  { s: 10, label: 'table.batch 10,000 ÷ PGlite bulk insert', a: 'table.batch', b: 'pglite.bulkInsert', max: 1.0 },
+  { s: 10, label: 'table.batch 10,000 ÷ PGlite unnest insert', a: 'table.batch', b: 'pglite.unnest' },
   { s: 10, label: '10,000 concurrent create ÷ table.batch', a: 'table.create.concurrent.side', b: 'table.batch', max: 1.2 },
   { s: 10, label: 'indexed list ÷ Dexie where().equals()', a: 'table.list.index.side', b: 'dexie.where.index' },
 ];
@@ -123,5 +129,5 @@ export const scenarios = {
   7: 'streams',
   8: 'forwarded (follower) call',
   9: 'live queries',
-  10: 'beside Dexie 4.4.7',
+  10: 'beside Dexie 4.4.7 and PGlite 0.5.17',
 };

@@ -3,6 +3,7 @@ import { createStore, promisifyRequest, setMany, type UseStore } from 'idb-keyva
 import { openStore, type Store } from '../src/index.js';
 import type { Bare } from './bare.worker.js';
 import { RawSqlite } from './raw-client.js';
+import { closePglite } from './pglite.js';
 
 /** Everything one bench run opens once and every scenario shares. */
 export type Ctx = {
@@ -85,6 +86,7 @@ export async function teardown(): Promise<void> {
   await c.b.close();
   await c.a.close();
   await c.raw.close();
+  await closePglite();
   for (const w of [c.bareWorker, c.echoWorker, c.pingWorker]) w.terminate();
 }
 

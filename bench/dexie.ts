@@ -1,6 +1,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import { row as item, schema, TAGS } from './tables.js';
 import { current, READ_RUN, rotated, sampleValue, time } from './context.js';
+import { pgliteBulkInsert, pgliteCount, pgliteTable, pgliteUnnestInsert } from './pglite.js';
 
 type Kv = { key: string; value: unknown };
 type Item = { id?: number; tag: string; key: string; n: number; note: string };
@@ -16,8 +17,9 @@ function openDexie(name: string, strict: boolean): Db {
 /**
  * (10) flowstore beside Dexie 4.4.7 doing the same: `n` awaited writes (Dexie
  * default and 'strict'), `n` concurrent writes and a `bulkPut`, `n` awaited
- * point reads, then `big` rows loaded at once (`table.batch` vs `bulkAdd`)
- * and `big` concurrent creates, and an indexed query over what was loaded.
+ * point reads, then `big` rows loaded at once (`table.batch` vs `bulkAdd`
+ * and PGlite's multi-row INSERT) and `big` concurrent creates, and an indexed
+ * query over what was loaded.
  */
 export async function dexieSideBySide(rep: number, n: number, big: number): Promise<Record<string, number>> {
   const { a, prefix } = current();
@@ -57,6 +59,12 @@ export async function dexieSideBySide(rep: number, n: number, big: number): Prom
 
     const t = await a.table(`side${rep}`, schema);
     const c = await a.table(`sidec${rep}`, schema);
+    // Built inside each timed call, as table.batch builds its operations.
+    const rows = () => Array.from({ length: big }, (_, i) => item(i));
+    const pgName = `items${rep}`;
+    const pg = await pgliteTable(prefix, pgName);
+    const pgUnnest = `unnest${rep}`;
+    await pgliteTable(prefix, pgUnnest);
     await rotated(rep, [
       async () => {
         out['table.batch'] = await time(() => t.batch(Array.from({ length: big }, (_, i) => ({ op: 'create' as const, data: item(i) }))));
@@ -65,7 +73,13 @@ export async function dexieSideBySide(rep: number, n: number, big: number): Prom
         out['table.create.concurrent.side'] = await time(() => Promise.all(Array.from({ length: big }, (_, i) => c.create(item(i)))));
       },
       async () => {
-        out['dexie.bulkAdd'] = await time(() => db.items.bulkAdd(Array.from({ length: big }, (_, i) => item(i))));
+        out['dexie.bulkAdd'] = await time(() => db.items.bulkAdd(rows()));
+      },
+      async () => {
+        out['pglite.bulkInsert'] = await time(() => pgliteBulkInsert(pg, pgName, rows()));
+      },
+      async () => {
+        out['pglite.unnest'] = await time(() => pgliteUnnestInsert(pg, pgUnnest, rows()));
       },
     ]);
     const tag = `t${(rep * 37) % TAGS}`;
@@ -79,6 +93,10 @@ export async function dexieSideBySide(rep: number, n: number, big: number): Prom
       found = (await db.items.where('key').equals(tag).toArray()).length;
     });
     if (found !== expected) throw new Error(`Dexie where() found ${found} rows, expected ${expected}`);
+    for (const table of [pgName, pgUnnest]) {
+      found = await pgliteCount(pg, table, tag);
+      if (found !== expected) throw new Error(`PGlite found ${found} rows in ${table}, expected ${expected}`);
+    }
   } finally {
     db.close();
     strict.close();

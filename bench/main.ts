@@ -3,7 +3,7 @@ import { setup, teardown } from './context.js';
 import { NotAvailable } from './optional-api.js';
 import { forwardedReads, sequentialReads } from './reads.js';
 import { streamThroughput } from './streams.js';
-import { prepareTables, tableOps } from './tables.js';
+import { batchLoad, concurrentLoad, prepareTables, tableOps } from './tables.js';
 import { crossInstanceWake } from './wake.js';
 import { dexieSideBySide } from './dexie.js';
 import { liveQueries } from './live.js';
@@ -31,6 +31,8 @@ const bench = {
   crossInstanceWake: guarded(crossInstanceWake),
   prepareTables: guarded(prepareTables),
   tableOps: guarded(tableOps),
+  batchLoad: guarded(batchLoad),
+  concurrentLoad: guarded(concurrentLoad),
   streamThroughput: guarded(streamThroughput),
   liveQueries,
   dexieSideBySide,

@@ -67,3 +67,19 @@ export async function tableOps(rep: number, n: number): Promise<Record<string, n
     'table.delete.concurrent': del,
   };
 }
+
+/** `table.batch` of `n` creates into a new table: scenario 10's bulk load alone, for `npm run bench:profile -- batchLoad 10000`. */
+export async function batchLoad(rep: number, n: number): Promise<Record<string, number>> {
+  const t = await tableOf(current().a, `load${rep}`, schema);
+  const ms = await time(() => (t as unknown as BatchApi).batch(Array.from({ length: n }, (_, i) => ({ op: 'create', data: row(i) }))));
+  return { 'table.batch': ms };
+}
+
+/** `n` concurrent `create` calls into a new table (`npm run bench:profile -- concurrentLoad 10000`). */
+export async function concurrentLoad(rep: number, n: number): Promise<Record<string, number>> {
+  const t = await tableOf(current().a, `loadc${rep}`, schema);
+  const ms = await time(() => Promise.all(Array.from({ length: n }, (_, i) => t.create(row(i)))));
+  return { 'table.create.concurrent': ms };
+}
+
+type BatchApi = { batch(ops: { op: 'create'; data: Record<string, unknown> }[]): Promise<unknown[]> };

@@ -7,6 +7,7 @@ import { migrate } from './migrations.js';
 import { toStoreError } from './sql-errors.js';
 import { Db } from './db.js';
 import { failAll } from './outcomes.js';
+import { mergeRowNotices } from './row-notices.js';
 import type { Driver } from './storage/driver.js';
 import { clearMarks, dumpsOf, markAll, pendingDumps, type PendingDump } from './dump/dump-sql.js';
 import type { StoredDump } from '../shared/table-dump.js';
@@ -177,7 +178,7 @@ export class Engine {
           }
           outcomes.push(outcome);
         }
-        const pending = db.takeChanges();
+        const pending = mergeRowNotices(db.takeChanges());
         // Nothing changed (the calls failed, or were no-ops): a retry may run them again, and
         // a refused call must leave the database byte-for-byte as it was.
         if (pending.length === 0) return { outcomes, changes: [] };

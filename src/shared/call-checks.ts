@@ -108,7 +108,8 @@ export function checkCall(call: Call): void {
  * A call that passed checkCall in this realm. Only an in-process engine is
  * handed one: a worker or a leader tab gets a structured clone, a plain
  * object of another realm, and checks it again. Its arguments are the
- * batcher's private snapshot, which no caller holds, so it cannot change
+ * batcher's private snapshot, or values the facade marked as its own
+ * (snapshot.ts `owned`), which no caller holds either, so they cannot change
  * between the check and the engine.
  */
 class CheckedCall implements Call {

@@ -14,6 +14,13 @@ const any: Dependency = () => true;
 /** A table write that touched rows (not an alias). */
 const rowWrite = (n: ChangeNotice) => n.alias === undefined;
 
+/** Whether a row write may have touched a row whose id starts with `prefix`: yes when its notice names no ids. */
+function touches(n: ChangeNotice, prefix: string): boolean {
+  if (n.id !== undefined) return n.id.startsWith(prefix);
+  if (n.ids !== undefined) return n.ids.some((id) => id.startsWith(prefix));
+  return true;
+}
+
 /**
  * What each read a live query may make depends on, by operation: the
  * notices (module, key and what they carry) that could change its answer.
@@ -44,7 +51,7 @@ const dependencies: Partial<Record<OpName, DependencyOf>> = {
   'tables.get': (name, idOrPrefix) => {
     const prefix = String(idOrPrefix);
     // A new row whose id starts with the prefix makes a prefix lookup ambiguous, so creates count too.
-    return (n) => n.module === 'table' && n.key === name && rowWrite(n) && (n.id === undefined || n.id.startsWith(prefix));
+    return (n) => n.module === 'table' && n.key === name && rowWrite(n) && touches(n, prefix);
   },
   'tables.list': (name) => (n) => n.module === 'table' && n.key === name && rowWrite(n),
   'tables.count': (name) => (n) => n.module === 'table' && n.key === name && rowWrite(n),

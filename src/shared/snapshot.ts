@@ -20,8 +20,26 @@ import { MAX_DEPTH } from './validate.js';
  */
 export function snapshotArgs(args: readonly unknown[]): unknown[] {
   const out = new Array<unknown>(args.length);
-  for (let i = 0; i < args.length; i++) out[i] = plain(args[i]);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    out[i] = typeof arg === 'object' && arg !== null && ownedValues.has(arg) ? arg : plain(arg);
+  }
   return out;
+}
+
+const ownedValues = new WeakSet<object>();
+
+/**
+ * Marks `value` as an argument that {@link snapshotArgs} passes on as it is:
+ * a snapshot the facade just made and checked, or an object flowstore made
+ * itself (a table's checked schema), that no caller of the store can reach
+ * and nothing changes afterwards. Copying it again would only cost time, and
+ * a fresh copy of a table's schema in every call would make structured clone
+ * send the schema once per call instead of once per message.
+ */
+export function owned<T extends object>(value: T): T {
+  ownedValues.add(value);
+  return value;
 }
 
 /**

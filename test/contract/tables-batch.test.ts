@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AmbiguousIdError, NotFoundError, ValidationError } from '../../src/index.js';
+import { AmbiguousIdError, NotFoundError, ValidationError, type Change } from '../../src/index.js';
 import { backends } from '../support/backends.js';
 import { freshName, sharedStore } from '../support/shared-store.js';
 import { S, sharedFirstChar, todos } from '../support/tables-fixtures.js';
@@ -109,6 +109,34 @@ describe.each(backends)('tables: atomic batches ($label)', (backend) => {
     expect([...(err as AmbiguousIdError).candidates].sort()).toEqual(ids);
     expect(await t.get(ids[0]!)).toStrictEqual(first);
     expect(await t.count()).toBe(17);
+  });
+
+  it('announces a committed batch once: one change of its table for all its rows', async () => {
+    const store = await shared();
+    const name = freshName();
+    const t = await todos(store, name);
+    const seen: Change[] = [];
+    let wake = () => {};
+    const stop = store.onChange((c) => {
+      if (c.key !== name) return;
+      seen.push(c);
+      wake();
+    });
+    try {
+      await t.batch([1, 2, 3].map((i) => ({ op: 'create' as const, data: { title: `row-${i}` } })));
+      // A later commit's change comes after every change before it: once it is here, the batch's all are.
+      await t.create({ title: 'after' });
+      await new Promise<void>((resolve) => {
+        wake = () => seen.length > 0 && seen[seen.length - 1]!.version > seen[0]!.version && resolve();
+        wake();
+      });
+      expect(seen.map((c) => [c.module, c.key])).toEqual([
+        ['table', name],
+        ['table', name],
+      ]);
+    } finally {
+      stop();
+    }
   });
 
   it('refuses malformed ops before sending, naming the op', async () => {

@@ -8,6 +8,7 @@ import { checkedCall } from '../../src/shared/call-checks.js';
 import { ValidationError } from '../../src/shared/errors.js';
 import type { TableSchema } from '../../src/shared/table-schema.js';
 import { exportImage, openHost } from '../support/engine-host.js';
+import { CARRIED_IDS_MAX } from '../../src/engine/row-notices.js';
 
 // The engine in-process, below the facade: group commit and exactly-once retries.
 
@@ -206,6 +207,33 @@ describe('engine', () => {
     await host.exec([{ op: 'globals.upsert', args: ['k', 2] }]);
     const retry = await host.exec(calls, 'f:1');
     expect(retry.outcomes).toEqual([{ ok: true }, { ok: true, value: 2 }]);
+    host.close();
+  });
+
+  it("announces a commit's row writes once per table, with the ids it touched, or none past the limit", async () => {
+    const host = await openHost();
+    const schema = { fields: { n: { type: 'integer' } } } as const;
+    await host.exec([
+      { op: 'tables.open', args: ['a', schema] },
+      { op: 'tables.open', args: ['b', schema] },
+    ]);
+    const creates = (n: number) => Array.from({ length: n }, (_, i) => ({ op: 'create' as const, data: { n: i } }));
+    const reply = await host.exec([
+      { op: 'tables.batch', args: ['a', schema, creates(3)] },
+      { op: 'tables.create', args: ['b', schema, { n: 0 }] },
+      { op: 'tables.aliasCreate', args: ['a', schema, 'all', { where: {} }] },
+      { op: 'tables.create', args: ['a', schema, { n: 3 }] },
+    ]);
+    const ids = (i: number) => (reply.outcomes[i] as { value: { id: string } | { id: string }[] }).value;
+    const batchIds = (ids(0) as { id: string }[]).map((r) => r.id);
+    const version = reply.changes[0]!.version;
+    expect(reply.changes).toEqual([
+      { module: 'table', key: 'a', ids: [...batchIds, (ids(3) as { id: string }).id], version },
+      { module: 'table', key: 'b', id: (ids(1) as { id: string }).id, version },
+      { module: 'table', key: 'a', alias: 'all', version },
+    ]);
+    const big = await host.exec([{ op: 'tables.batch', args: ['a', schema, creates(CARRIED_IDS_MAX + 1)] }]);
+    expect(big.changes).toEqual([{ module: 'table', key: 'a', version: big.changes[0]!.version }]);
     host.close();
   });
 

@@ -25,6 +25,10 @@ describe('live query dependencies', () => {
     expect(row({ ...notice, module: 'table', key: 't', id: 'abcdef' })).toBe(true);
     expect(row({ ...notice, module: 'table', key: 't', id: 'abxdef' })).toBe(false);
     expect(row({ ...notice, module: 'table', key: 'u', id: 'abcdef' })).toBe(false);
+    // One notice for a commit's rows: any id of it, or none named (too many).
+    expect(row({ ...notice, module: 'table', key: 't', ids: ['xyz', 'abcdef'] })).toBe(true);
+    expect(row({ ...notice, module: 'table', key: 't', ids: ['xyz', 'abxdef'] })).toBe(false);
+    expect(row({ ...notice, module: 'table', key: 't' })).toBe(true);
     const list = dependencyOf('tables.list', ['t', { fields: {} }, {}]);
     expect(list({ ...notice, module: 'table', key: 't', id: 'x' })).toBe(true);
     expect(list({ ...notice, module: 'table', key: 't', alias: 'saved' })).toBe(false);

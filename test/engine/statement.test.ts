@@ -27,6 +27,10 @@ describe('statements through the C functions', () => {
       'plain',
       'héllo 👋 ✓',
       'nul\u0000inside',
+      // Around the ASCII copy's limit (256 units), and a last unit that sends it to the encoder.
+      'a'.repeat(256),
+      'b'.repeat(257),
+      `${'c'.repeat(255)}é`,
       'é'.repeat(21_845),
       '👋'.repeat(10_923),
       'x'.repeat(21_846),

@@ -65,10 +65,16 @@ export class DumpWriter {
     }
     const touched = new Map<string, Set<string>>();
     for (const change of reply.changes) {
-      if (change.module !== 'table' || change.id === undefined || !this.#dumps.has(change.key) || reconciled.has(change.key)) continue;
+      if (change.module !== 'table' || change.alias !== undefined || !this.#dumps.has(change.key) || reconciled.has(change.key)) continue;
+      const changed = change.id !== undefined ? [change.id] : change.ids;
+      if (changed === undefined) {
+        // Too many rows for the notice to name them (see row-notices.ts): every file behind is written.
+        reconciled.add(change.key);
+        continue;
+      }
       let ids = touched.get(change.key);
       if (!ids) touched.set(change.key, (ids = new Set()));
-      ids.add(change.id);
+      for (const id of changed) ids.add(id);
     }
     for (const [name, ids] of touched) await this.#write(name, this.#engine.pendingDumps(name, 0, ids.size, [...ids]));
     for (const name of reconciled) await this.reconcile(name);

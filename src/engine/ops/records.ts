@@ -3,13 +3,14 @@ import { changeKey } from '../../shared/change-key.js';
 import { NotFoundError } from '../../shared/errors.js';
 import type { Json, RecordEntry, RecordInput } from '../../shared/types.js';
 import type { SqlRow, Db } from '../db.js';
+import { randomId } from '../random-id.js';
 
 const COLUMNS = 'seq, id, task_id, attempt, producer, event, parents, created_at';
 
 /** Append-only immutable records with lineage. */
 export const recordsOps = {
   'records.append'(db: Db, input: RecordInput): string {
-    const id = crypto.randomUUID();
+    const id = randomId();
     db.run('INSERT INTO records (id, task_id, attempt, producer, event, parents, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
       id,
       input.taskId,

@@ -20,6 +20,7 @@ import { countSql, listSql, rowsTable, tableDdl } from '../table-sql.js';
 import { checkDump, storedDump } from '../../shared/table-dump.js';
 import { setDump } from '../dump/dump-sql.js';
 import type { SqlRow, Db } from '../db.js';
+import { randomId } from '../random-id.js';
 
 /** Length of a UUID in text form: an id this long is looked up exactly, never as a prefix. */
 const FULL_ID_LENGTH = 36;
@@ -27,14 +28,45 @@ const FULL_ID_LENGTH = 36;
 // The largest code point: every string that starts with `p` sorts below p + this (ids are ASCII).
 const AFTER_PREFIX = '\u{10FFFF}';
 
-/** A table as a handler sees it: its name, its SQLite table, and the caller's schema (checked). */
-type Ctx = { name: string; sql: string; schema: TableSchema };
+/** A table as a handler sees it: its name, its SQLite table, the caller's schema (checked), and its INSERT. */
+type Ctx = { name: string; sql: string; schema: TableSchema; insert: string };
+
+const NO_SCHEMA: TableSchema = { fields: {} };
+
+/**
+ * Tables already checked, by the schema object a call carried. The calls of
+ * one message that name the same schema share one object after structured
+ * clone (the facade sends its table's own schema, uncopied), so 10,000
+ * concurrent creates check it once. Nothing changes a schema object once a
+ * call carries it: on the wire it is the engine's alone, in-process it is the
+ * facade's private checked copy.
+ */
+const checkedTables = new WeakMap<object, Map<string, Ctx>>();
 
 // The facade checked all of this already; the engine checks again because it
 // splices names into SQL and is the last line before the data.
 function ctx(name: string, schema?: TableSchema): Ctx {
+  // Calls without a schema (get, delete) and malformed ones are checked every time.
+  if (typeof schema !== 'object' || schema === null) return checkedCtx(name, schema);
+  let byName = checkedTables.get(schema);
+  let t = byName?.get(name);
+  if (!t) {
+    t = checkedCtx(name, schema);
+    if (!byName) checkedTables.set(schema, (byName = new Map()));
+    byName.set(name, t);
+  }
+  return t;
+}
+
+function checkedCtx(name: string, schema: TableSchema | undefined): Ctx {
   assertTableName(name);
-  return { name, sql: `"${rowsTable(name)}"`, schema: schema === undefined ? { fields: {} } : checkSchema(schema) };
+  const sql = `"${rowsTable(name)}"`;
+  return {
+    name,
+    sql,
+    schema: schema === undefined ? NO_SCHEMA : checkSchema(schema),
+    insert: `INSERT INTO ${sql} (id, data, created_at, updated_at) VALUES (?, ?, ?, ?)`,
+  };
 }
 
 function toRow(r: SqlRow): Row {
@@ -78,10 +110,10 @@ function readRow(db: Db, t: Ctx, id: string): Row {
 
 function create(db: Db, t: Ctx, data: unknown): Row {
   checkData(t.schema, data);
-  const id = crypto.randomUUID();
+  const id = randomId();
   const now = db.now();
   const text = JSON.stringify(data);
-  db.run(`INSERT INTO ${t.sql} (id, data, created_at, updated_at) VALUES (?, ?, ?, ?)`, [id, text, now, now]);
+  db.run(t.insert, [id, text, now, now]);
   db.changed('table', t.name, undefined, { id });
   return { id, data: JSON.parse(text) as JsonObject, createdAt: now, updatedAt: now };
 }
