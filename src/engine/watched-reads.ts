@@ -20,7 +20,10 @@ const ANSWERS_MAX = 4 * ANSWER_MAX;
 const ANSWER_MS = 2;
 const SLOW_ANSWERS = 3;
 
-type Watch = { rev: number; calls: Call[]; deps: Dependency[]; slow: number };
+/** All watches of one commit together get at most this long; the rest read back (the next batch waits for this). */
+const ANSWERS_MS = 5;
+
+type Watch = { rev: number; calls: Call[]; text: string; deps: Dependency[]; slow: number };
 
 /**
  * The reads of live queries in any tab, as they registered them with this
@@ -46,8 +49,11 @@ export class WatchedReads {
         return false;
       }
     }
+    // The same reads sent again (a new leader term, or any page of the origin) keep their record of slow answers.
+    const text = JSON.stringify(calls);
+    const before = this.#watches.get(watch);
     this.#watches.delete(watch);
-    this.#watches.set(watch, { rev, calls, deps, slow: 0 });
+    this.#watches.set(watch, { rev, calls, text, deps, slow: before?.text === text ? before.slow : 0 });
     if (this.#watches.size > MAX_WATCHES) this.#watches.delete(this.#watches.keys().next().value!);
     return true;
   }
@@ -73,9 +79,11 @@ export class WatchedReads {
     if (this.#watches.size === 0 || changes.length === 0) return undefined;
     let answers: WatchAnswer[] | undefined;
     let room = ANSWERS_MAX;
+    const deadline = performance.now() + ANSWERS_MS;
     for (const [watch, w] of this.#watches) {
       if (w.slow >= SLOW_ANSWERS || !touches(w.deps, changes)) continue;
       const started = performance.now();
+      if (started > deadline) break;
       const outcomes = read(w.calls);
       w.slow = performance.now() - started > ANSWER_MS ? w.slow + 1 : 0;
       const budget = { left: Math.min(ANSWER_MAX, room) };

@@ -199,6 +199,39 @@ describe('live queries across two stores of one database', () => {
     rpc.close();
   });
 
+  it('a run that waits between two reads does not take an answer that a newer commit made old', async () => {
+    const { a, b } = await pair();
+    let gate: Promise<void> | undefined;
+    let atGate: () => void = () => {};
+    const got = collect(
+      b.live(async (s) => {
+        const first = await s.globals.get('first');
+        if (gate) {
+          atGate();
+          await gate;
+        }
+        return { first, second: await s.globals.get('second') };
+      }),
+    );
+    await got.until((v) => v.first === undefined);
+    // B's messages reach the leader's worker in order: once this read is answered, so is the watch.
+    await b.globals.get('other');
+    let open: () => void = () => {};
+    gate = new Promise((resolve) => (open = resolve));
+    const waiting = new Promise<void>((resolve) => (atGate = resolve));
+    // Its answers carry both reads at this commit; the run takes 'first' from them and waits.
+    await a.globals.upsert('first', 1);
+    await waiting;
+    gate = undefined;
+    const heard = new Promise((resolve) => b.onChange((c) => c.key === 'second' && resolve(c)));
+    await a.globals.upsert('second', 2);
+    await heard;
+    open();
+    const { value } = await got.until((v) => v.first === 1);
+    expect(value).toEqual({ first: 1, second: 2 });
+    await got.stop();
+  });
+
   it("a follower's watched reads go to the next leader when the leader goes away", async () => {
     const name = uniqueName('live-handover');
     for (let i = 0; i < 3; i++) open.push(await openStore({ name, storage: autoStorage }));

@@ -74,6 +74,14 @@ describe('watched reads', () => {
     };
     for (let i = 0; i < 3; i++) expect(answered('k3', slow)?.length).toBe(1);
     expect(answered('k3', () => [1])).toBeUndefined();
+    // Sent again with the same reads, it stays unanswered; with other reads it starts afresh.
+    watched.set('w3', 2, [get('k3')]);
+    expect(answered('k3', () => [1])).toBeUndefined();
+    watched.set('w3', 3, [get('k3'), get('k4')]);
+    expect(answered('k3', () => [1, 2])?.map((a) => a.rev)).toEqual([3]);
+    // All watches of one commit together get at most 5 ms: past that the rest are not answered.
+    for (let i = 0; i < 5; i++) watched.set(`same${i}`, 1, [get('same')]);
+    expect(answered('same', slow)?.length).toBeLessThan(5);
     // Every tab receives every notice: all answers of one together stay under 256 K.
     for (let i = 10; i < 16; i++) watched.set(`big${i}`, 1, [get('shared')]);
     expect(answered('shared', () => ['x'.repeat(60_000)])?.length).toBe(4);

@@ -2,7 +2,8 @@ import type { ChangeNotice } from '../../shared/change-notice.js';
 import type { WatchAnswer } from '../../shared/protocol.js';
 import { ClosedError } from '../../shared/errors.js';
 import type { ModuleContext } from '../module-context.js';
-import { ReadTracker, type Answered, type CarriedValue } from './read-tracker.js';
+import { dependencyOf, type Dependency } from '../../shared/read-deps.js';
+import { expireAnswered, ReadTracker, type Answered, type CarriedValue } from './read-tracker.js';
 
 /** One delivered outcome of a live query: a value at one committed version, or the error of a run. */
 export type LiveResult<T> = { ok: true; value: T; version: number } | { ok: false; error: unknown };
@@ -41,6 +42,7 @@ export class LiveRunner<T> {
   #watch: string | undefined;
   #rev = 0;
   #watchedKeys: string[] = [];
+  #watchedDeps: Dependency[] = [];
   /** The newest answers to the watched reads, for the next run. */
   #answered: Answered | undefined;
 
@@ -77,16 +79,19 @@ export class LiveRunner<T> {
     if (this.#watch !== undefined) this.#ctx.watches?.delete(this.#watch);
     this.#watch = undefined;
     this.#watchedKeys = [];
+    this.#watchedDeps = [];
     this.#answered = undefined;
   }
 
   #notice(notice: ChangeNotice, answers: readonly WatchAnswer[] | undefined): void {
+    // Values handed to a run in flight, or kept for the next, that this commit may have changed are
+    // dropped first: a read the run has not made yet would otherwise take them, though older.
+    this.#tracker?.expire(notice);
+    expireAnswered(this.#answered, notice);
     // A read made after this notice arrived sees its commit: only reads already made can be stale.
     const reads = this.#tracker ?? this.#last;
     if (!reads?.matches(notice)) return;
     if (answers && this.#watch !== undefined) this.#take(answers);
-    // A newer commit came without answers for this query: the ones kept are out of date.
-    if (this.#answered && this.#answered.version < notice.version) this.#answered = undefined;
     // Values carried before an import describe the database it replaced.
     if (notice.module === 'database') this.#carried.clear();
     if (notice.module === 'globals' && reads.readsGlobal(notice.key)) {
@@ -102,10 +107,11 @@ export class LiveRunner<T> {
     for (const answer of answers) {
       if (answer?.watch !== this.#watch || answer.rev !== this.#rev || !Array.isArray(answer.outcomes)) continue;
       if (typeof answer.version !== 'number' || (this.#answered && this.#answered.version >= answer.version)) return;
-      const values = new Map<string, unknown>();
+      const values: Answered['values'] = new Map();
       answer.outcomes.forEach((outcome, i) => {
         const key = this.#watchedKeys[i];
-        if (key !== undefined && outcome?.ok) values.set(key, outcome.value);
+        const dep = this.#watchedDeps[i];
+        if (key !== undefined && dep !== undefined && outcome?.ok) values.set(key, { value: outcome.value, dep });
       });
       this.#answered = { version: answer.version, values };
       return;
@@ -123,11 +129,13 @@ export class LiveRunner<T> {
       if (this.#watch !== undefined) watches.delete(this.#watch);
       this.#watch = undefined;
       this.#watchedKeys = [];
+      this.#watchedDeps = [];
       return;
     }
     this.#watch ??= watches.newId();
     this.#rev++;
     this.#watchedKeys = keys;
+    this.#watchedDeps = keyed.map((k) => dependencyOf(k.call.op, k.call.args));
     // Answers to the reads this watch had before do not fit the new ones.
     this.#answered = undefined;
     watches.set(

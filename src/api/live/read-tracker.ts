@@ -8,8 +8,14 @@ import { keyedRead, type KeyedRead } from './read-key.js';
 /** A globals value as the newest notice of its key carried it (valueJson absent: too large, read it). */
 export type CarriedValue = { valueJson?: string; version: number };
 
-/** Reads the leader's engine answered right after the commit of `version`, by read key (see read-key.ts); each is used once. */
-export type Answered = { version: number; values: Map<string, unknown> };
+/** Reads the leader's engine answered right after the commit of `version`, by read key (see read-key.ts), with what each depends on; each is used once. */
+export type Answered = { version: number; values: Map<string, { value: unknown; dep: Dependency }> };
+
+/** Drops the answers that a newer commit (`notice`) could have changed: those reads go back to the leader. */
+export function expireAnswered(answered: Answered | undefined, notice: ChangeNotice): void {
+  if (!answered || notice.version <= answered.version) return;
+  for (const [key, read] of answered.values) if (read.dep(notice)) answered.values.delete(key);
+}
 
 /**
  * What one run of a live query sends its calls through: it notes what each
@@ -19,7 +25,7 @@ export type Answered = { version: number; values: Map<string, unknown> };
  */
 export class ReadTracker implements Caller {
   readonly #reads: Batcher;
-  readonly #carried: ReadonlyMap<string, CarriedValue>;
+  readonly #carried: Map<string, CarriedValue>;
   readonly #deps: Dependency[] = [];
   /** Every version an answer of this run saw; more than one means the run may be torn. */
   readonly versions = new Set<number>();
@@ -29,7 +35,7 @@ export class ReadTracker implements Caller {
   /** The reads of this run that the leader may answer next time, once each, in the order they were made. */
   readonly #keyed = new Map<string, KeyedRead>();
 
-  constructor(reads: Batcher, carried: ReadonlyMap<string, CarriedValue>, answered?: Answered) {
+  constructor(reads: Batcher, carried: Map<string, CarriedValue>, answered?: Answered) {
     this.#reads = reads;
     this.#carried = carried;
     this.#answered = answered;
@@ -43,18 +49,18 @@ export class ReadTracker implements Caller {
     }
     const keyed = keyedRead(op, args);
     if (keyed && this.#keyed.size < MAX_WATCHED_READS && !this.#keyed.has(keyed.key)) this.#keyed.set(keyed.key, keyed);
+    // Kept whichever way this read is answered: the next notices' carried values of the key are for the next run.
+    if (op === 'globals.get') this.#globalsKeys.add(args[0] as string);
     const answered = this.#answered;
     if (keyed && answered?.values.has(keyed.key)) {
       // Answered with the notice, at its commit's version: no read back.
-      const value = answered.values.get(keyed.key);
+      const { value } = answered.values.get(keyed.key)!;
       answered.values.delete(keyed.key);
       this.versions.add(answered.version);
       return Promise.resolve(value as OpResult<K>);
     }
     if (op === 'globals.get') {
-      const key = args[0] as string;
-      this.#globalsKeys.add(key);
-      const carried = this.#carried.get(key);
+      const carried = this.#carried.get(args[0] as string);
       // The notice carried the value: no read back (a follower would forward it to the leader).
       if (carried?.valueJson !== undefined) {
         this.versions.add(carried.version);
@@ -65,6 +71,20 @@ export class ReadTracker implements Caller {
       this.versions.add(version);
       return value;
     });
+  }
+
+  /**
+   * A commit newer than the values this run was handed (answers, carried
+   * globals) may have changed what it has not read yet: those values are
+   * dropped, so such a read goes back and sees the newer version (and the
+   * run, having seen two, runs again).
+   */
+  expire(notice: ChangeNotice): void {
+    expireAnswered(this.#answered, notice);
+    if (notice.module !== 'globals' && notice.module !== 'database') return;
+    for (const [key, carried] of this.#carried) {
+      if ((notice.module === 'database' || key === notice.key) && carried.version < notice.version) this.#carried.delete(key);
+    }
   }
 
   /** The reads of this run the leader may answer with later commits. */
