@@ -1,6 +1,7 @@
 import { DumpError, encodeError, type WireError, StorageError } from '../shared/errors.js';
 import {
   callKey,
+  instanceLockName,
   isCall,
   changeChannelName,
   rpcChannelName,
@@ -59,6 +60,9 @@ export function createEngineHost(options: HostOptions = {}) {
   let rpc: BroadcastChannel | undefined;
   // Live queries' reads in any tab, answered with the notices of the commits that touch them.
   const watched = new WatchedReads();
+  // The instances whose lock this host waits for, to forget their watches when they are gone.
+  const owners = new Set<string>();
+  let stopWaiting = new AbortController();
   // Batches run one after another: a snapshot save must finish before the next batch starts.
   let queue: Promise<unknown> = Promise.resolve();
   // Why the database is gone, when reloading it after a failed save failed too.
@@ -206,6 +210,24 @@ export function createEngineHost(options: HostOptions = {}) {
     return run;
   }
 
+  /**
+   * Waits for the lock that store instance `owner` holds while open (see
+   * instanceLockName): granted once it closed or its tab died, and then its
+   * watches are forgotten, rather than answered with every commit for the
+   * rest of this leader's term.
+   */
+  function followOwner(dbName: string, owner: string): void {
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    if (!locks || owners.has(owner)) return;
+    owners.add(owner);
+    locks
+      .request(instanceLockName(dbName, owner), { signal: stopWaiting.signal }, () => {
+        owners.delete(owner);
+        watched.deleteOwner(owner);
+      })
+      .catch(() => owners.delete(owner));
+  }
+
   /** A batch's notices, with the answers to the watched reads they touch, read right after its commit. */
   function changeMessage(changes: ChangeNotice[]): ChangeMessage {
     const now = engine;
@@ -219,6 +241,8 @@ export function createEngineHost(options: HostOptions = {}) {
     rpc?.close();
     rpc = undefined;
     watched.clear();
+    stopWaiting.abort();
+    stopWaiting = new AbortController();
     for (let last; last !== queue;) {
       last = queue;
       await last;
@@ -267,7 +291,8 @@ export function createEngineHost(options: HostOptions = {}) {
         if (isWatchMessage(msg)) {
           if (msg.leaderId !== leaderId) return;
           if (msg.type === 'unwatch') watched.delete(msg.watch);
-          else if (!watched.set(msg.watch, msg.rev, msg.calls)) watched.delete(msg.watch);
+          else if (!watched.set(msg.owner, msg.watch, msg.rev, msg.calls)) watched.delete(msg.watch);
+          else followOwner(name, msg.owner);
           return;
         }
         // Anything on the channel may be sent by any page of the origin: take only well-formed calls.

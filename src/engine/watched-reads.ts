@@ -23,7 +23,7 @@ const SLOW_ANSWERS = 3;
 /** All watches of one commit together get at most this long; the rest read back (the next batch waits for this). */
 const ANSWERS_MS = 5;
 
-type Watch = { rev: number; calls: Call[]; text: string; deps: Dependency[]; slow: number };
+type Watch = { owner: string; rev: number; calls: Call[]; text: string; deps: Dependency[]; slow: number };
 
 /**
  * The reads of live queries in any tab, as they registered them with this
@@ -36,8 +36,9 @@ type Watch = { rev: number; calls: Call[]; text: string; deps: Dependency[]; slo
 export class WatchedReads {
   readonly #watches = new Map<string, Watch>();
 
-  /** Registers or replaces a watch; false (and nothing kept) if it is not a well-formed list of watchable reads. */
-  set(watch: unknown, rev: unknown, calls: unknown): boolean {
+  /** Registers or replaces a watch of store instance `owner`; false (and nothing kept) if it is not a well-formed list of watchable reads. */
+  set(owner: unknown, watch: unknown, rev: unknown, calls: unknown): boolean {
+    if (typeof owner !== 'string' || owner.length > 256) return false;
     if (typeof watch !== 'string' || watch.length > 256 || typeof rev !== 'number' || !Array.isArray(calls)) return false;
     if (calls.length === 0 || calls.length > MAX_WATCHED_READS) return false;
     const deps: Dependency[] = [];
@@ -53,13 +54,18 @@ export class WatchedReads {
     const text = JSON.stringify(calls);
     const before = this.#watches.get(watch);
     this.#watches.delete(watch);
-    this.#watches.set(watch, { rev, calls, text, deps, slow: before?.text === text ? before.slow : 0 });
+    this.#watches.set(watch, { owner, rev, calls, text, deps, slow: before?.text === text ? before.slow : 0 });
     if (this.#watches.size > MAX_WATCHES) this.#watches.delete(this.#watches.keys().next().value!);
     return true;
   }
 
   delete(watch: unknown): void {
     if (typeof watch === 'string') this.#watches.delete(watch);
+  }
+
+  /** Forgets every watch of store instance `owner` (it closed, or its tab died). */
+  deleteOwner(owner: string): void {
+    for (const [watch, w] of this.#watches) if (w.owner === owner) this.#watches.delete(watch);
   }
 
   clear(): void {

@@ -77,7 +77,7 @@ export type RpcMessage =
    * A live query's reads, for the leader's engine to answer with each commit
    * that touches them (see WatchAnswer): `rev` grows whenever the reads change.
    */
-  | { type: 'watch'; leaderId: string; watch: string; rev: number; calls: Call[] }
+  | { type: 'watch'; leaderId: string; owner: string; watch: string; rev: number; calls: Call[] }
   | { type: 'unwatch'; leaderId: string; watch: string };
 
 /**
@@ -90,6 +90,15 @@ export type WatchAnswer = { watch: string; rev: number; version: number; outcome
 /** A message on the change channel. */
 export type ChangeMessage =
   { type: 'changes'; changes: ChangeNotice[]; answers?: WatchAnswer[] } | { type: 'dump-error'; error: WireError };
+
+/**
+ * The Web Lock a store instance holds while it is open: the browser frees it
+ * when the instance closes or its tab dies, which tells the leader's worker
+ * to forget that instance's watched reads.
+ */
+export function instanceLockName(dbName: string, instanceId: string): string {
+  return `flowstore:instance:${dbName}:${instanceId}`;
+}
 
 /** The Web Lock whose holder owns the database (the leader). */
 export function leaderLockName(dbName: string): string {

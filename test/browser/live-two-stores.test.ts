@@ -253,6 +253,33 @@ describe('live queries across two stores of one database', () => {
     await got.stop();
   });
 
+  it("the leader's worker forgets the watched reads of a follower whose context died", async () => {
+    const name = uniqueName('live-gone');
+    const a = await openStore({ name, storage: autoStorage });
+    open.push(a);
+    const rpc = new BroadcastChannel(`flowstore:rpc:${name}`);
+    const owner = new Promise<string>((resolve) => (rpc.onmessage = (e) => e.data?.type === 'watch' && resolve(e.data.owner)));
+    const follower = new Worker(new URL('./live-follower.worker.ts', import.meta.url), { type: 'module' });
+    const ready = new Promise<MessageEvent>((resolve) => (follower.onmessage = resolve));
+    follower.postMessage({ name, storage: a.storage });
+    expect((await ready).data).toEqual({ role: 'follower' });
+    const id = await owner;
+    const changes = new BroadcastChannel(`flowstore:changes:${name}`);
+    const next = () => new Promise<unknown[] | undefined>((resolve) => (changes.onmessage = (e) => resolve(e.data?.answers)));
+    let heard = next();
+    await a.globals.upsert('k', 1);
+    expect(await heard).toHaveLength(1);
+    follower.terminate();
+    // Locks are granted in the order asked: once this test holds the gone instance's lock, the
+    // leader's worker, which asked for it when the watch came, has had it and forgotten the watch.
+    await navigator.locks.request(`flowstore:instance:${name}:${id}`, () => {});
+    heard = next();
+    await a.globals.upsert('k', 2);
+    expect(await heard).toBeUndefined();
+    rpc.close();
+    changes.close();
+  });
+
   it("errors keep their class across stores, and B's query recovers after A's write", async () => {
     const { a, b } = await pair();
     const q = b.live((s) => s.records.latest('planner'));

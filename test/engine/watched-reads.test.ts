@@ -20,7 +20,7 @@ describe('watched reads', () => {
   it('answers a watch with the commits that touch its reads, at that version, and no other', async () => {
     const db = await engine();
     const watched = new WatchedReads();
-    expect(watched.set('w', 1, [get('a'), { op: 'outputs.keys', args: ['run'] }])).toBe(true);
+    expect(watched.set('o', 'w', 1, [get('a'), { op: 'outputs.keys', args: ['run'] }])).toBe(true);
     const reply = db.exec([{ op: 'globals.upsert', args: ['a', { n: 1 }] }]);
     const read = (calls: Call[]) => db.exec(calls).outcomes;
     expect(watched.answer(reply.changes, db.version, read)).toEqual([
@@ -43,24 +43,26 @@ describe('watched reads', () => {
 
   it('refuses writes, whole-database reads, malformed calls and too many reads, keeping nothing of them', () => {
     const watched = new WatchedReads();
-    expect(watched.set('w', 1, [{ op: 'globals.upsert', args: ['a', 1] }])).toBe(false);
-    expect(watched.set('w', 1, [{ op: 'db.export', args: [] }])).toBe(false);
-    expect(watched.set('w', 1, [{ op: 'globals.get' }])).toBe(false);
-    expect(watched.set('w', 1, [])).toBe(false);
+    expect(watched.set('o', 'w', 1, [{ op: 'globals.upsert', args: ['a', 1] }])).toBe(false);
+    expect(watched.set('o', 'w', 1, [{ op: 'db.export', args: [] }])).toBe(false);
+    expect(watched.set('o', 'w', 1, [{ op: 'globals.get' }])).toBe(false);
+    expect(watched.set('o', 'w', 1, [])).toBe(false);
     expect(
       watched.set(
+        'o',
         'w',
         1,
         Array.from({ length: 33 }, (_, i) => get(`k${i}`)),
       ),
     ).toBe(false);
-    expect(watched.set(42, 1, [get('a')])).toBe(false);
+    expect(watched.set('o', 42, 1, [get('a')])).toBe(false);
+    expect(watched.set(undefined, 'w', 1, [get('a')])).toBe(false);
     expect(watched.size).toBe(0);
   });
 
   it('forgets the oldest watch past 256, and answers nothing too large to travel or too slow three times in a row', () => {
     const watched = new WatchedReads();
-    for (let i = 0; i <= 256; i++) watched.set(`w${i}`, 1, [get(`k${i}`)]);
+    for (let i = 0; i <= 256; i++) watched.set('o', `w${i}`, 1, [get(`k${i}`)]);
     expect(watched.size).toBe(256);
     const answered = (key: string, read: (calls: Call[]) => unknown[]) =>
       watched.answer([changeOf(key, 1)], 1, (calls) => calls.map((_, i) => ({ ok: true, value: read(calls)[i] })));
@@ -75,16 +77,28 @@ describe('watched reads', () => {
     for (let i = 0; i < 3; i++) expect(answered('k3', slow)?.length).toBe(1);
     expect(answered('k3', () => [1])).toBeUndefined();
     // Sent again with the same reads, it stays unanswered; with other reads it starts afresh.
-    watched.set('w3', 2, [get('k3')]);
+    watched.set('o', 'w3', 2, [get('k3')]);
     expect(answered('k3', () => [1])).toBeUndefined();
-    watched.set('w3', 3, [get('k3'), get('k4')]);
+    watched.set('o', 'w3', 3, [get('k3'), get('k4')]);
     expect(answered('k3', () => [1, 2])?.map((a) => a.rev)).toEqual([3]);
     // All watches of one commit together get at most 5 ms: past that the rest are not answered.
-    for (let i = 0; i < 5; i++) watched.set(`same${i}`, 1, [get('same')]);
+    for (let i = 0; i < 5; i++) watched.set('o', `same${i}`, 1, [get('same')]);
     expect(answered('same', slow)?.length).toBeLessThan(5);
     // Every tab receives every notice: all answers of one together stay under 256 K.
-    for (let i = 10; i < 16; i++) watched.set(`big${i}`, 1, [get('shared')]);
+    for (let i = 10; i < 16; i++) watched.set('o', `big${i}`, 1, [get('shared')]);
     expect(answered('shared', () => ['x'.repeat(60_000)])?.length).toBe(4);
+  });
+});
+
+describe('watched reads of a store instance that went away', () => {
+  it('are all forgotten, and only theirs', () => {
+    const watched = new WatchedReads();
+    watched.set('gone', 'g1', 1, [get('a')]);
+    watched.set('gone', 'g2', 1, [get('b')]);
+    watched.set('here', 'h1', 1, [get('a')]);
+    watched.deleteOwner('gone');
+    expect(watched.size).toBe(1);
+    expect(watched.answer([changeOf('a', 1)], 1, () => [{ ok: true, value: 1 }])?.map((a) => a.watch)).toEqual(['h1']);
   });
 });
 

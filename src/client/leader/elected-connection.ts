@@ -1,5 +1,5 @@
 import { ClosedError, decodeError, StorageError, TimeoutError } from '../../shared/errors.js';
-import { callKey, rpcChannelName, type BatchAnswer, type Call, type RpcMessage } from '../../shared/protocol.js';
+import { callKey, instanceLockName, rpcChannelName, type BatchAnswer, type Call, type RpcMessage } from '../../shared/protocol.js';
 import type { StorageKind } from '../../shared/types.js';
 import type { Connection, ConnectionOptions, Role } from '../connection.js';
 import type { ReadWatches } from '../read-watches.js';
@@ -49,6 +49,8 @@ export class ElectedConnection implements Connection {
   #closed = false;
   #suspended = false;
   #leaderKnown: (() => void) | undefined;
+  /** Lets go of this instance's own lock (see instanceLockName). */
+  #releaseInstanceLock: () => void = () => {};
   /** Live queries' reads, sent to every new leader's engine. */
   readonly #watched = new Map<string, { rev: number; calls: Call[] }>();
   #watchIds = 0;
@@ -76,6 +78,7 @@ export class ElectedConnection implements Connection {
   static async open(options: ConnectionOptions): Promise<ElectedConnection> {
     const conn = new ElectedConnection(options);
     try {
+      await conn.#holdInstanceLock();
       await conn.#start();
     } catch (err) {
       await conn.close();
@@ -125,6 +128,7 @@ export class ElectedConnection implements Connection {
     this.#forwarded.closeAll(reason);
     this.#rpc.close();
     await this.#stepDown('clean');
+    this.#releaseInstanceLock();
   }
 
   async crash(): Promise<void> {
@@ -132,6 +136,23 @@ export class ElectedConnection implements Connection {
     this.#abort.abort();
     this.#rpc.close();
     await this.#stepDown('abrupt');
+    // As the browser does for a tab that died.
+    this.#releaseInstanceLock();
+  }
+
+  /** Takes this instance's own lock, held until it closes (or its tab dies, when the browser lets go of it). */
+  #holdInstanceLock(): Promise<void> {
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    if (!locks) return Promise.resolve();
+    const held = new Promise<void>((resolve) => (this.#releaseInstanceLock = resolve));
+    return new Promise<void>((acquired) => {
+      locks
+        .request(instanceLockName(this.#options.name, this.#id), () => {
+          acquired();
+          return held;
+        })
+        .catch(() => acquired());
+    });
   }
 
   /** True once the term `term` is over: a take-over started in it must not finish. */
@@ -218,7 +239,7 @@ export class ElectedConnection implements Connection {
     const watched = this.#watched.get(watch);
     if (!watched || this.#closed || this.#leaderId === undefined) return;
     try {
-      this.#post({ type: 'watch', leaderId: this.#leaderId, watch, rev: watched.rev, calls: watched.calls });
+      this.#post({ type: 'watch', leaderId: this.#leaderId, owner: this.#id, watch, rev: watched.rev, calls: watched.calls });
     } catch {
       // Not cloneable: the query reads back, as without a watch.
     }
