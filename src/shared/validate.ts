@@ -22,6 +22,11 @@ export function assertJson(value: unknown, path = '$'): asserts value is Json {
   if (!isPlainJson(value, 0)) checkJson(value, path, 0, new Set());
 }
 
+/** Whether `value` would come back deep-equal from JSON (what {@link assertJson} accepts), without saying why not. */
+export function isJsonValue(value: unknown): boolean {
+  return isPlainJson(value, 0);
+}
+
 /**
  * The common case, without paths or a seen-set: true if `value` passes every
  * check of checkJson. False sends it through checkJson, which names what is

@@ -2,7 +2,7 @@ import type { ChangeNotice } from '../../shared/change-notice.js';
 import type { WatchAnswer } from '../../shared/protocol.js';
 import { ClosedError } from '../../shared/errors.js';
 import type { ModuleContext } from '../module-context.js';
-import { dependencyOf, type Dependency } from '../../shared/read-deps.js';
+import type { Dependency } from '../../shared/read-deps.js';
 import { expireAnswered, ReadTracker, type Answered, type CarriedValue } from './read-tracker.js';
 
 /** One delivered outcome of a live query: a value at one committed version, or the error of a run. */
@@ -135,7 +135,7 @@ export class LiveRunner<T> {
     this.#watch ??= watches.newId();
     this.#rev++;
     this.#watchedKeys = keys;
-    this.#watchedDeps = keyed.map((k) => dependencyOf(k.call.op, k.call.args));
+    this.#watchedDeps = keyed.map((k) => k.dep);
     // Answers to the reads this watch had before do not fit the new ones.
     this.#answered = undefined;
     watches.set(

@@ -42,12 +42,14 @@ export class ReadTracker implements Caller {
   }
 
   call<K extends OpName>(op: K, ...args: OpArgs<K>): Promise<OpResult<K>> {
+    let dep: Dependency;
     try {
-      this.#deps.push(dependencyOf(op, args));
+      dep = dependencyOf(op, args);
     } catch (err) {
       return Promise.reject(err);
     }
-    const keyed = keyedRead(op, args);
+    this.#deps.push(dep);
+    const keyed = keyedRead(op, args, dep);
     if (keyed && this.#keyed.size < MAX_WATCHED_READS && !this.#keyed.has(keyed.key)) this.#keyed.set(keyed.key, keyed);
     // Kept whichever way this read is answered: the next notices' carried values of the key are for the next run.
     if (op === 'globals.get') this.#globalsKeys.add(args[0] as string);
