@@ -4,6 +4,8 @@
 export const N = 1000;
 /** Rows and frames per figure in scenarios 6 and 7. */
 export const BIG_N = 10_000;
+/** Awaited writes per figure in scenario 11 (IndexedDB fallback). */
+export const FALLBACK_N = 200;
 /** Rows the filtered list of scenario 6 scans. */
 export const TABLE_ROWS = 100_000;
 
@@ -74,6 +76,10 @@ export const metrics = {
   'pglite.unnest': { s: 10, label: 'pg unnest', ops: BIG_N },
   'pglite.bulkInsert': { s: 10, label: 'PGlite (worker, opfs-ahp): one multi-row `INSERT` of 10,000, indexed field', ops: BIG_N },
   'pglite.unnest': { s: 10, label: 'PGlite: one `INSERT … SELECT unnest(…)` of the same 10,000 (info)', ops: BIG_N },
+  'idb.size.1mb': { s: 12, label: 'size of the small IndexedDB-fallback database, MB', count: true },
+  'idb.size.50mb': { s: 12, label: 'size of the large one, MB', count: true },
+  'idb.put.1mb': { s: 12, label: '200 awaited `outputs.put`, IndexedDB fallback, 1 MB database', ops: FALLBACK_N },
+  'idb.put.50mb': { s: 12, label: '200 awaited `outputs.put`, IndexedDB fallback, 50 MB database', ops: FALLBACK_N },
   'table.list.index.side': { s: 10, label: '`list` on the indexed field over those 10,000 (10 hits)' },
   'dexie.where.index': { s: 10, label: 'Dexie: `where(key).equals()` over those 10,000 (10 hits)' },
 };
@@ -116,6 +122,7 @@ export const comparisons = [
   { s: 10, label: 'table.batch 10,000 ÷ PGlite unnest insert', a: 'table.batch', b: 'pglite.unnest' },
   { s: 10, label: '10,000 concurrent create ÷ table.batch', a: 'table.create.concurrent.side', b: 'table.batch', max: 1.2 },
   { s: 10, label: 'indexed list ÷ Dexie where().equals()', a: 'table.list.index.side', b: 'dexie.where.index' },
+  { s: 12, label: 'a write on a 50 MB database ÷ on a 1 MB one (#17 target 5)', a: 'idb.put.50mb', b: 'idb.put.1mb', max: 2.0 },
 ];
 
 /** Scenario titles, for headings and n/a notes. */
@@ -130,4 +137,5 @@ export const scenarios = {
   8: 'forwarded (follower) call',
   9: 'live queries',
   10: 'beside Dexie 4.4.7 and PGlite 0.5.17',
+  12: 'IndexedDB fallback: write cost by database size',
 };

@@ -6,6 +6,7 @@ import { streamThroughput } from './streams.js';
 import { batchLoad, concurrentLoad, prepareTables, tableOps } from './tables.js';
 import { crossInstanceWake } from './wake.js';
 import { dexieSideBySide } from './dexie.js';
+import { closeFallback, fallbackWrites, prepareFallback } from './idb-fallback.js';
 import { liveQueries } from './live.js';
 import { concurrentWrites, sequentialWrites } from './writes.js';
 
@@ -36,6 +37,9 @@ const bench = {
   streamThroughput: guarded(streamThroughput),
   liveQueries,
   dexieSideBySide,
+  prepareFallback,
+  fallbackWrites,
+  closeFallback,
 };
 
 declare global {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import { basename } from 'node:path';
 import { launch, openPage, serveDev, servePreview } from './browser.mjs';
 import { buildPage, measureBytes } from './build-pages.mjs';
-import { BIG_N, comparisons, metrics, N, scenarios, TABLE_ROWS } from './catalog.mjs';
+import { BIG_N, comparisons, FALLBACK_N, metrics, N, scenarios, TABLE_ROWS } from './catalog.mjs';
 import { fmtKb, fmtMs, fmtRatio, markdownTable, summarize } from './report.mjs';
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
@@ -54,7 +54,7 @@ async function step(page, s, fn, args, global = 'bench') {
   }
 }
 
-/** Scenarios 1–4 and 6–10, in the dev-served bench page, RUNS repetitions interleaved. */
+/** Scenarios 1–4, 6–10 and 12, in the dev-served bench page, RUNS repetitions interleaved. */
 async function runMain(context) {
   const server = await serveDev(['bench/index.html']);
   try {
@@ -63,6 +63,7 @@ async function runMain(context) {
     const info = await page.evaluate(([p, n]) => window.bench.setup(p, n), [prefix, N]);
     log(`setup: roles ${info.roles.join('/')}, storage ${info.storage}`);
     await step(page, 6, 'prepareTables', [TABLE_ROWS, BIG_N]);
+    await step(page, 12, 'prepareFallback', []);
     for (let rep = 0; rep < RUNS; rep++) {
       log(`repetition ${rep + 1} of ${RUNS}`);
       await step(page, 1, 'sequentialWrites', [rep, N]);
@@ -74,7 +75,9 @@ async function runMain(context) {
       await step(page, 7, 'streamThroughput', [rep, BIG_N]);
       await step(page, 9, 'liveQueries', [rep, WAKE_TRIALS, rep === 0 ? BIG_N : 0]);
       await step(page, 10, 'dexieSideBySide', [rep, N, BIG_N]);
+      await step(page, 12, 'fallbackWrites', [rep, FALLBACK_N]);
     }
+    await step(page, 12, 'closeFallback', []);
     await page.evaluate(() => window.bench.teardown());
     await page.close();
     return info.userAgent;
@@ -240,7 +243,7 @@ const browser = await launch();
 let bytes;
 let userAgent;
 try {
-  if ([1, 2, 3, 4, 6, 7, 8, 9, 10].some(wanted)) userAgent = await runMain(browser.context);
+  if ([1, 2, 3, 4, 6, 7, 8, 9, 10, 12].some(wanted)) userAgent = await runMain(browser.context);
   log('cold open and bytes (production build)');
   try {
     if (wanted(5)) bytes = await runBuilt(browser.context);

@@ -3,6 +3,7 @@ import { assertDatabaseName } from '../shared/database-name.js';
 import { errorNamed } from '../shared/error-name.js';
 import { StorageError, ValidationError } from '../shared/errors.js';
 import { deleteImage, imageKeys } from '../shared/idb-images.js';
+import { deletePages, pagedNames } from '../shared/idb-pages.js';
 import { POOL_ROOT, poolSlug } from '../shared/pool-slug.js';
 import { leaderLockName, rpcChannelName, type RpcMessage } from '../shared/protocol.js';
 import { forgetStore, registeredStores } from '../shared/store-registry.js';
@@ -53,14 +54,15 @@ export async function deleteStore(name: string, options?: DeleteStoreOptions): P
 export async function listStores(options?: ListStoresOptions): Promise<string[]> {
   refuseServerOption(options, 'dir');
   if (typeof indexedDB === 'undefined') return [];
-  const [names, images] = await Promise.all([registeredStores(), imageKeys()]);
-  const all = new Set([...names, ...images.filter((k) => k.startsWith('db:')).map((k) => k.slice(3))]);
+  const [names, paged, images] = await Promise.all([registeredStores(), pagedNames(), imageKeys()]);
+  const all = new Set([...names, ...paged, ...images.filter((k) => k.startsWith('db:')).map((k) => k.slice(3))]);
   return [...all].sort();
 }
 
 async function removeEverything(name: string): Promise<void> {
   await removePool(name);
   if (typeof indexedDB === 'undefined') return;
+  await deletePages(name);
   await deleteImage(`db:${name}`);
   await forgetDumpHandles(name);
   await forgetStore(name);

@@ -46,8 +46,8 @@ export type HostOptions = {
 };
 
 /**
- * Wraps the engine with what a host thread adds: opening storage, saving
- * snapshots before a write resolves, posting change notices after commit, and
+ * Wraps the engine with what a host thread adds: opening storage,
+ * finishing IndexedDB saves before a write resolves, posting change notices after commit, and
  * answering calls forwarded by follower stores of the same database. Used by
  * the worker and in-process alike.
  */
@@ -63,7 +63,7 @@ export function createEngineHost(options: HostOptions = {}) {
   // The instances whose lock this host waits for, to forget their watches when they are gone.
   const owners = new Set<string>();
   let stopWaiting = new AbortController();
-  // Batches run one after another: a snapshot save must finish before the next batch starts.
+  // Batches run one after another: an IndexedDB save must finish before the next batch starts.
   let queue: Promise<unknown> = Promise.resolve();
   // Why the database is gone, when reloading it after a failed save failed too.
   let lost: unknown;
@@ -120,7 +120,7 @@ export function createEngineHost(options: HostOptions = {}) {
     const before = engine?.writeMark();
     try {
       await writer.afterBatch(calls, reply);
-      // Marking every row for a new folder writes to the database: snapshot storage must save that too.
+      // Marking every row for a new folder writes to the database: storage saved after each commit must save that too.
       if (opened?.persist && engine && engine.writeMark() !== before) await opened.persist();
     } catch (err) {
       reportDump(unexpectedDumpFailure(err));
@@ -140,7 +140,7 @@ export function createEngineHost(options: HostOptions = {}) {
   }
 
   /**
-   * After a batch's snapshot could not be saved: each call alone, saved alone,
+   * After a batch could not be saved to IndexedDB: each call alone, saved alone,
    * so one caller's oversized write does not fail the others.
    */
   async function runEachSaved(calls: Call[], callKey?: string): Promise<BatchReply> {
@@ -175,11 +175,12 @@ export function createEngineHost(options: HostOptions = {}) {
   }
 
   /**
-   * After a failed snapshot save the in-memory copy is ahead of the saved one:
+   * After a failed IndexedDB save the in-memory file is ahead of the saved one:
    * go back to what is saved. If that fails too, later calls reject with why.
    */
   async function reloadSaved(): Promise<void> {
     engine?.close();
+    opened?.release();
     engine = opened = undefined;
     try {
       await start(request!);

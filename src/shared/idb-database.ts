@@ -5,20 +5,30 @@ export type StoreRun = <T>(
   durability?: IDBTransactionDurability,
 ) => Promise<T | undefined>;
 
+/** Runs `body` in one transaction over all of the database's stores; resolves with its result once the transaction completed. */
+export type TransactionRun = <T>(
+  mode: IDBTransactionMode,
+  body: (tx: IDBTransaction) => () => T,
+  durability?: IDBTransactionDurability,
+) => Promise<T>;
+
 /**
- * An IndexedDB database of one object store, opened once per thread: the
- * same connection serves every later call. If the browser closes it (storage
- * cleared) or another context upgrades it, the next call opens it anew.
- * Writes that must be on disk when they resolve ask for 'strict' durability:
- * Chromium (since 121), Firefox and Safari default to relaxed, where
- * "complete" fires before the data reaches the disk.
+ * An IndexedDB database of the given object stores, opened once per thread:
+ * the same connection serves every later call. If the browser closes it
+ * (storage cleared) or another context upgrades it, the next call opens it
+ * anew. Writes that must be on disk when they resolve ask for 'strict'
+ * durability: Chromium (since 121), Firefox and Safari default to relaxed,
+ * where "complete" fires before the data reaches the disk. `body` makes the
+ * requests and returns what reads their results once the transaction completed.
  */
-export function singleStoreDatabase(name: string, store: string): StoreRun {
+export function idbDatabase(name: string, stores: readonly string[]): TransactionRun {
   let opening: Promise<IDBDatabase> | undefined;
   const database = () => {
     opening ??= new Promise<IDBDatabase>((resolve, reject) => {
       const req = indexedDB.open(name, 1);
-      req.onupgradeneeded = () => req.result.createObjectStore(store);
+      req.onupgradeneeded = () => {
+        for (const store of stores) req.result.createObjectStore(store);
+      };
       req.onsuccess = () => {
         const db = req.result;
         const forget = () => {
@@ -35,11 +45,25 @@ export function singleStoreDatabase(name: string, store: string): StoreRun {
     return opening;
   };
   return async (mode, body, durability) => {
-    const tx = (await database()).transaction(store, mode, durability && { durability });
-    const req = body(tx.objectStore(store));
+    const tx = (await database()).transaction(stores, mode, durability && { durability });
+    const result = body(tx);
     return new Promise((resolve, reject) => {
-      tx.oncomplete = () => resolve(req ? req.result : undefined);
+      tx.oncomplete = () => resolve(result());
       tx.onabort = tx.onerror = () => reject(tx.error ?? new DOMException('The IndexedDB transaction was aborted.', 'AbortError'));
     });
   };
+}
+
+/** An IndexedDB database of one object store (see idbDatabase), one request per transaction. */
+export function singleStoreDatabase(name: string, store: string): StoreRun {
+  const run = idbDatabase(name, [store]);
+  return (mode, body, durability) =>
+    run(
+      mode,
+      (tx) => {
+        const req = body(tx.objectStore(store));
+        return () => (req ? req.result : undefined);
+      },
+      durability,
+    );
 }

@@ -1,4 +1,7 @@
-/** Database images in IndexedDB; saves and deletes resolve once they are durably committed. */
+/**
+ * Whole database images in IndexedDB, as flowstore before chunked saves kept
+ * them (idb-pages.ts): read once to be saved again as chunks, then deleted.
+ */
 
 import { singleStoreDatabase } from './idb-database.js';
 
@@ -17,9 +20,4 @@ export async function deleteImage(key: string): Promise<void> {
 /** The keys of every saved image. */
 export async function imageKeys(): Promise<string[]> {
   return ((await images('readonly', (store) => store.getAllKeys())) ?? []).map(String);
-}
-
-/** Saves `image` under `key`; resolves once IndexedDB reports it durably committed. */
-export async function saveImage(key: string, image: Uint8Array): Promise<void> {
-  await images('readwrite', (store) => store.put(image, key), 'strict');
 }

@@ -1,16 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CHUNK } from '../../src/engine/storage/page-file.js';
 
-// Fault injection for the host's IndexedDB-fallback logic: the image saver (our
-// own idb-images.ts) is replaced by a map that refuses images over a size, so
-// saves fail on demand. What is tested is the host's retry logic, not IndexedDB.
-const saved = new Map<string, Uint8Array>();
+// Fault injection for the host's IndexedDB-fallback logic: the saver (our own
+// idb-saves.ts) is replaced by a map that refuses saves over a size, so saves
+// fail on demand. What is tested is the host's retry logic, not IndexedDB.
+type Saved = { size: number; chunks: Uint8Array[] };
+const saved = new Map<string, Saved>();
 let limit = Infinity;
-vi.mock('../../src/engine/storage/idb-images.js', () => ({
-  loadImage: async (key: string) => saved.get(key)?.slice(),
-  saveImage: async (key: string, image: Uint8Array) => {
-    if (image.byteLength > limit) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    saved.set(key, image.slice());
+vi.mock('../../src/engine/storage/idb-saves.js', () => ({
+  loadPages: async (name: string) => {
+    const file = saved.get(name);
+    return file && { size: file.size, chunks: file.chunks.map((c) => c.slice()) };
   },
+  savePages: async (name: string, size: number, changed: Map<number, Uint8Array>) => {
+    const bytes = [...changed.values()].reduce((sum, c) => sum + c.byteLength, 0);
+    if (bytes > limit) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    const chunks = (saved.get(name)?.chunks ?? []).slice(0, Math.ceil(size / CHUNK));
+    for (const [i, c] of changed) chunks[i] = c.slice();
+    saved.set(name, { size, chunks });
+  },
+  loadImage: async () => undefined,
+  deleteImage: async () => {},
 }));
 
 const { openHost } = await import('../support/engine-host.js');
@@ -36,7 +46,8 @@ describe('a forwarded batch retried after a hand-over, when IndexedDB saves fail
     const name = `saves-${Math.random()}`;
     const host = await openHost(name, 'idb');
     await host.exec([{ op: 'globals.upsert', args: ['warm', 1] }]);
-    limit = saved.get(`db:${name}`)!.byteLength + 32 * 1024;
+    // A small write changes a few chunks; the big one below changes more than six.
+    limit = 6 * CHUNK;
     return { name, host };
   }
 

@@ -64,7 +64,7 @@ async function open(req: OpenRequest, server?: ServerStorage): Promise<{ db: Ope
       : 'OPFS is not available here';
     return {
       db: await openIdb(req.name),
-      warning: `flowstore: ${why}, so database "${req.name}" is kept as IndexedDB snapshots (slower writes).`,
+      warning: `flowstore: ${why}, so database "${req.name}" is kept in IndexedDB (slower writes).`,
     };
   }
   return {

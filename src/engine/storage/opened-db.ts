@@ -12,6 +12,6 @@ export type OpenedDb = {
   release: () => void;
   /** The absolute path of the database file, for file storage. */
   file?: string;
-  /** For snapshot storage: saves the committed image; a write resolves only after it. */
+  /** For storage kept in memory and saved after each commit (IndexedDB): saves what the commit changed; a write resolves only after it. */
   persist?: () => Promise<void>;
 };
