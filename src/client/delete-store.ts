@@ -62,8 +62,9 @@ export async function listStores(options?: ListStoresOptions): Promise<string[]>
 async function removeEverything(name: string): Promise<void> {
   await removePool(name);
   if (typeof indexedDB === 'undefined') return;
-  await deletePages(name);
+  // The whole image of an earlier flowstore first: with the chunks gone, an open would take it for the database.
   await deleteImage(`db:${name}`);
+  await deletePages(name);
   await forgetDumpHandles(name);
   await forgetStore(name);
 }

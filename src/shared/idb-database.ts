@@ -44,10 +44,17 @@ export function idbDatabase(name: string, stores: readonly string[]): Transactio
     opening.catch(() => (opening = undefined));
     return opening;
   };
-  return async (mode, body, durability) => {
+  return async <T>(mode: IDBTransactionMode, body: (tx: IDBTransaction) => () => T, durability?: IDBTransactionDurability) => {
     const tx = (await database()).transaction(stores, mode, durability && { durability });
-    const result = body(tx);
-    return new Promise((resolve, reject) => {
+    let result: () => T;
+    try {
+      result = body(tx);
+    } catch (err) {
+      // A request that could not be made must not let the ones before it commit alone.
+      tx.abort();
+      throw err;
+    }
+    return new Promise<T>((resolve, reject) => {
       tx.oncomplete = () => resolve(result());
       tx.onabort = tx.onerror = () => reject(tx.error ?? new DOMException('The IndexedDB transaction was aborted.', 'AbortError'));
     });

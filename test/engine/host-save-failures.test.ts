@@ -1,27 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHUNK } from '../../src/engine/storage/page-file.js';
+import { idb, refuseOver } from '../support/idb-saves-fake.js';
 
 // Fault injection for the host's IndexedDB-fallback logic: the saver (our own
-// idb-saves.ts) is replaced by a map that refuses saves over a size, so saves
+// idb-saves.ts) is replaced by maps that refuse saves over a size, so saves
 // fail on demand. What is tested is the host's retry logic, not IndexedDB.
-type Saved = { size: number; chunks: Uint8Array[] };
-const saved = new Map<string, Saved>();
-let limit = Infinity;
-vi.mock('../../src/engine/storage/idb-saves.js', () => ({
-  loadPages: async (name: string) => {
-    const file = saved.get(name);
-    return file && { size: file.size, chunks: file.chunks.map((c) => c.slice()) };
-  },
-  savePages: async (name: string, size: number, changed: Map<number, Uint8Array>) => {
-    const bytes = [...changed.values()].reduce((sum, c) => sum + c.byteLength, 0);
-    if (bytes > limit) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    const chunks = (saved.get(name)?.chunks ?? []).slice(0, Math.ceil(size / CHUNK));
-    for (const [i, c] of changed) chunks[i] = c.slice();
-    saved.set(name, { size, chunks });
-  },
-  loadImage: async () => undefined,
-  deleteImage: async () => {},
-}));
+vi.mock('../../src/engine/storage/idb-saves.js', async () => (await import('../support/idb-saves-fake.js')).fakeSaves);
 
 const { openHost } = await import('../support/engine-host.js');
 type Host = Awaited<ReturnType<typeof openHost>>;
@@ -42,12 +26,12 @@ describe('a forwarded batch retried after a hand-over, when IndexedDB saves fail
 
   /** A database saved once, and a limit that leaves room for small writes only. */
   async function squeezed(): Promise<{ name: string; host: Host }> {
-    limit = Infinity;
+    idb.failSave = undefined;
     const name = `saves-${Math.random()}`;
     const host = await openHost(name, 'idb');
     await host.exec([{ op: 'globals.upsert', args: ['warm', 1] }]);
     // A small write changes a few chunks; the big one below changes more than six.
-    limit = 6 * CHUNK;
+    idb.failSave = refuseOver(6 * CHUNK);
     return { name, host };
   }
 
@@ -72,7 +56,7 @@ describe('a forwarded batch retried after a hand-over, when IndexedDB saves fail
     const first = await host.exec(calls, 'follower:2');
     expect(outcomeCodes(first)).toEqual(['ok', 'ok']);
     await host.close();
-    limit = 0;
+    idb.failSave = refuseOver(0);
     const next = await openHost(name, 'idb');
     const retry = await next.exec(calls, 'follower:2');
     expect(retry.outcomes).toEqual(first.outcomes);
@@ -87,7 +71,7 @@ describe('a forwarded batch retried after a hand-over, when IndexedDB saves fail
     const first = await host.exec([append(1)], 'follower:4');
     expect(outcomeCodes(first)).toEqual(['ok']);
     await host.close();
-    limit = 0;
+    idb.failSave = refuseOver(0);
     const next = await openHost(name, 'idb');
     expect((await next.exec([append(1)], 'follower:4')).outcomes).toEqual(first.outcomes);
     expect(await records(next)).toHaveLength(1);

@@ -11,7 +11,8 @@ export function hasIndexedDb(): boolean {
   return typeof indexedDB !== 'undefined';
 }
 
-// Each open gets a file name of its own: a database reloaded after a failed save never meets the old file.
+// Each open gets a file of its own, named by a counter (a store's name could be longer than
+// a VFS path): a database reloaded after a failed save never meets the old file.
 let opens = 0;
 
 /**
@@ -22,41 +23,52 @@ let opens = 0;
  */
 export async function openIdb(name: string): Promise<OpenedDb> {
   const [sqlite3, saved] = await Promise.all([loadSqlite(), loadSaved(name)]);
-  const { file, legacy } = saved;
+  const { file } = saved;
   let savedSize = saved.size;
   const files = pageVfs(sqlite3);
-  const path = `/${++opens}/${encodeURIComponent(name)}`;
+  const path = `/idb-${++opens}`;
   files.provide(path, file);
-  let driver: WasmDriver;
-  try {
-    const db = new sqlite3.oo1.DB({ filename: path, flags: 'c', vfs: PAGE_VFS });
-    // The journal only serves rollbacks (a crash loses memory, not a half-saved commit: each
-    // save is one IndexedDB transaction), and nobody else opens the file.
-    db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON');
-    driver = new WasmDriver(sqlite3, db);
-  } catch (err) {
-    files.remove(path);
-    throw err;
-  }
+  let driver: WasmDriver | undefined;
   const persist = async (): Promise<void> => {
     if (!file.changed()) return;
     // Taken before any await: the save holds exactly this commit's state.
-    const { size, chunks } = file.takeChanges();
-    const dropFrom = size < savedSize ? Math.ceil(size / CHUNK) : undefined;
-    savedSize = size;
-    await savePages(name, size, chunks, dropFrom);
+    const changes = file.takeChanges();
+    const before = savedSize;
+    const dropFrom = changes.size < savedSize ? Math.ceil(changes.size / CHUNK) : undefined;
+    savedSize = changes.size;
+    try {
+      await savePages(name, changes.size, changes.chunks, dropFrom);
+    } catch (err) {
+      // Not saved: the next save must write these chunks (and drop what this one would have).
+      file.giveBack(changes);
+      savedSize = before;
+      throw err;
+    }
   };
-  if (legacy) {
-    // Saved whole by an earlier flowstore: saved again as chunks, then the whole image goes.
-    await persist();
-    await deleteImage(`db:${name}`);
+  try {
+    const db = new sqlite3.oo1.DB({ filename: path, flags: 'c', vfs: PAGE_VFS });
+    driver = new WasmDriver(sqlite3, db);
+    // The journal only serves rollbacks (a crash loses memory, not a half-saved commit: each
+    // save is one IndexedDB transaction), and nobody else opens the file.
+    driver.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON');
+    // Saved whole by an earlier flowstore: saved again as chunks before that image goes.
+    if (saved.legacy) await persist();
+  } catch (err) {
+    driver?.close();
+    files.remove(path);
+    throw err;
   }
+  if (saved.legacy || saved.leftover) await forgetImage(name);
   return { driver, storage: 'idb', release: () => files.remove(path), persist };
 }
 
-/** The saved file of `name` (chunks, else an earlier version's whole image, else empty) and the size saved. */
-async function loadSaved(name: string): Promise<{ file: PageFile; size: number; legacy: boolean }> {
-  const pages = await loadPages(name);
+/**
+ * The saved file of `name`: its chunks, else an earlier version's whole
+ * image (legacy: to be saved as chunks), else empty; `leftover` when both
+ * exist (the chunks are newer: the image is what a migration did not get to remove).
+ */
+async function loadSaved(name: string): Promise<{ file: PageFile; size: number; legacy?: boolean; leftover?: boolean }> {
+  const [pages, image] = await Promise.all([loadPages(name), loadImage(imageKey(name))]);
   if (pages) {
     const { size, chunks } = pages;
     if (chunks.length !== Math.ceil(size / CHUNK) || chunks.some((c) => !(c instanceof Uint8Array) || c.byteLength !== CHUNK)) {
@@ -64,11 +76,17 @@ async function loadSaved(name: string): Promise<{ file: PageFile; size: number; 
         `The IndexedDB copy of database "${name}" is incomplete (${chunks.length} chunks for ${size} bytes); it was changed outside flowstore. Delete the store with deleteStore() or import a saved export.`,
       );
     }
-    return { file: PageFile.from(size, chunks), size, legacy: false };
+    return { file: PageFile.from(size, chunks), size, leftover: image !== undefined };
   }
   const file = new PageFile();
-  const image = await loadImage(`db:${name}`);
-  if (!image || image.byteLength === 0) return { file, size: 0, legacy: false };
+  if (!image || image.byteLength === 0) return { file, size: 0 };
   file.write(image, 0);
   return { file, size: 0, legacy: true };
+}
+
+const imageKey = (name: string) => `db:${name}`;
+
+/** Removes the whole image of an earlier flowstore once the chunks are saved; if that fails, the next open tries again. */
+async function forgetImage(name: string): Promise<void> {
+  await deleteImage(imageKey(name)).catch(() => {});
 }

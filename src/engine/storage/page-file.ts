@@ -98,6 +98,15 @@ export class PageFile {
     return { size: this.#size, chunks };
   }
 
+  /**
+   * Marks the chunks of changes that were taken but could not be saved as
+   * changed again (with what they hold now), so the next save writes them.
+   */
+  giveBack(changes: FileChanges): void {
+    for (const index of changes.chunks.keys()) if (index < this.#chunks.length) this.#dirty.add(index);
+    this.#resized = true;
+  }
+
   #grow(size: number): void {
     while (this.#chunks.length * CHUNK < size) this.#chunks.push(new Uint8Array(CHUNK));
     // New chunks are zeros, and must be saved as such: a file read back has every chunk up to its size.

@@ -129,7 +129,8 @@ function install(sqlite3: Sqlite3Static): PageFiles {
           const handle = new capi.sqlite3_file(pFile);
           handle.$pMethods = io.pointer;
           handle.dispose();
-          wasm.poke32(pOutFlags, flags);
+          // SQLite passes no place for the flags when it opens a journal or a temporary file.
+          if (pOutFlags) wasm.poke32(pOutFlags, flags);
           return 0;
         }),
         xDelete: (_vfs, zName) => {
