@@ -15,15 +15,19 @@ const ANSWERS_MAX = 4 * ANSWER_MAX;
 /**
  * A watch whose reads took longer than this to answer, SLOW_ANSWERS times in
  * a row, is no longer answered: every commit that touches it would pay for
- * them, where its tab runs them once for a whole burst of commits.
+ * them, where its tab runs them once for a whole burst of commits. It is
+ * tried again once in RETRY_SLOW_AFTER commits that touch it (a slow spell of
+ * the machine, a GC, must not end its answers for good), so a watch that
+ * stays slow costs at most a 32nd of its reads.
  */
 const ANSWER_MS = 2;
 const SLOW_ANSWERS = 3;
+const RETRY_SLOW_AFTER = 32;
 
 /** All watches of one commit together get at most this long; the rest read back (the next batch waits for this). */
 const ANSWERS_MS = 5;
 
-type Watch = { owner: string; rev: number; calls: Call[]; text: string; deps: Dependency[]; slow: number };
+type Watch = { owner: string; rev: number; calls: Call[]; text: string; deps: Dependency[]; slow: number; skipped: number };
 
 /**
  * The reads of live queries in any tab, as they registered them with this
@@ -54,7 +58,8 @@ export class WatchedReads {
     const text = JSON.stringify(calls);
     const before = this.#watches.get(watch);
     this.#watches.delete(watch);
-    this.#watches.set(watch, { owner, rev, calls, text, deps, slow: before?.text === text ? before.slow : 0 });
+    const same = before?.text === text;
+    this.#watches.set(watch, { owner, rev, calls, text, deps, slow: same ? before.slow : 0, skipped: same ? before.skipped : 0 });
     if (this.#watches.size > MAX_WATCHES) this.#watches.delete(this.#watches.keys().next().value!);
     return true;
   }
@@ -87,9 +92,11 @@ export class WatchedReads {
     let room = ANSWERS_MAX;
     const deadline = performance.now() + ANSWERS_MS;
     for (const [watch, w] of this.#watches) {
-      if (w.slow >= SLOW_ANSWERS || !touches(w.deps, changes)) continue;
+      if (!touches(w.deps, changes)) continue;
+      if (w.slow >= SLOW_ANSWERS && ++w.skipped < RETRY_SLOW_AFTER) continue;
       const started = performance.now();
       if (started > deadline) break;
+      w.skipped = 0;
       const outcomes = read(w.calls);
       w.slow = performance.now() - started > ANSWER_MS ? w.slow + 1 : 0;
       const budget = { left: Math.min(ANSWER_MAX, room) };

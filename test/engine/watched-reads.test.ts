@@ -90,6 +90,36 @@ describe('watched reads', () => {
   });
 });
 
+describe('a watch found slow', () => {
+  it('is tried again once in 32 commits that touch it, and answered again once it is fast', () => {
+    const watched = new WatchedReads();
+    watched.set('o', 'w', 1, [get('k')]);
+    const answered = (read: () => unknown) => watched.answer([changeOf('k', 1)], 1, () => [{ ok: true, value: read() }]);
+    let reads = 0;
+    const slow = () => {
+      reads++;
+      const until = performance.now() + 3;
+      while (performance.now() < until);
+      return 1;
+    };
+    const fast = () => {
+      reads++;
+      return 1;
+    };
+    for (let i = 0; i < 3; i++) expect(answered(slow)?.length).toBe(1);
+    reads = 0;
+    // Still slow at its next try: skipped again for 31 commits, then tried once more.
+    for (let i = 0; i < 31; i++) expect(answered(slow)).toBeUndefined();
+    expect(answered(slow)?.length).toBe(1);
+    expect(reads).toBe(1);
+    for (let i = 0; i < 31; i++) expect(answered(fast)).toBeUndefined();
+    expect(reads).toBe(1);
+    // Fast at that try: answered with every commit from then on.
+    for (let i = 0; i < 5; i++) expect(answered(fast)?.length).toBe(1);
+    expect(reads).toBe(6);
+  });
+});
+
 describe('watched reads of a store instance that went away', () => {
   it('are all forgotten, and only theirs', () => {
     const watched = new WatchedReads();
