@@ -78,12 +78,6 @@ export class PageFile {
     this.#resized = true;
   }
 
-  /** Every chunk marked as changed, as after loading a file from elsewhere that must all be saved. */
-  markAll(): void {
-    for (let i = 0; i < this.#chunks.length; i++) this.#dirty.add(i);
-    this.#resized = true;
-  }
-
   /** True when something was written or resized since the changes were last taken. */
   changed(): boolean {
     return this.#dirty.size > 0 || this.#resized;
