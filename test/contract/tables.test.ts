@@ -23,6 +23,28 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
     expect(got.data).toStrictEqual({ title: 'hello', state: 'open' });
   });
 
+  it("returns rows that are the caller's own: changing the data passed in, or a returned row, changes nothing else", async () => {
+    const t = await todos(await shared(), freshName());
+    const data: Todo = { title: 'kept', state: 'open' };
+    const [created, [inBatch, twice]] = await Promise.all([
+      t.create(data),
+      t.batch([
+        { op: 'create', data },
+        { op: 'create', data },
+      ]),
+    ]);
+    data.title = 'changed by the caller';
+    const updated = await t.update(created.id, { state: 'done' });
+    for (const row of [created, inBatch!, twice!, updated]) {
+      expect(row.data).not.toBe(data);
+      expect(row.data.title).toBe('kept');
+    }
+    inBatch!.data.title = 'changed in a returned row';
+    expect(twice!.data.title).toBe('kept');
+    expect(created.data).toStrictEqual({ title: 'kept', state: 'open' });
+    expect((await t.get(inBatch!.id)).data.title).toBe('kept');
+  });
+
   it('gives every create its own id', async () => {
     const t = await todos(await shared(), freshName());
     const a = await t.create({ title: 'a' });

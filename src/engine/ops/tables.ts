@@ -115,7 +115,9 @@ function create(db: Db, t: Ctx, data: unknown): Row {
   const text = JSON.stringify(data);
   db.run(t.insert, [id, text, now, now]);
   db.changed('table', t.name, undefined, { id });
-  return { id, data: JSON.parse(text) as JsonObject, createdAt: now, updatedAt: now };
+  // The checked data itself, not a parse of its text: it is the call's own copy (the page's snapshot,
+  // or a structured clone), which no one else holds, and JSON.parse cost ≈ 1 µs a row.
+  return { id, data, createdAt: now, updatedAt: now };
 }
 
 function update(db: Db, t: Ctx, idOrPrefix: unknown, patch: unknown, mode: unknown): Row {
@@ -130,7 +132,8 @@ function update(db: Db, t: Ctx, idOrPrefix: unknown, patch: unknown, mode: unkno
   const updatedAt = Math.max(db.now(), old.updatedAt + 1);
   db.run(`UPDATE ${t.sql} SET data = ?, updated_at = ? WHERE id = ?`, [text, updatedAt, id]);
   db.changed('table', t.name, undefined, { id });
-  return { id, data: JSON.parse(text) as JsonObject, createdAt: old.createdAt, updatedAt };
+  // A fresh merge of the stored row and the call's own patch (see create).
+  return { id, data: doc, createdAt: old.createdAt, updatedAt };
 }
 
 function remove(db: Db, t: Ctx, idOrPrefix: unknown): void {
