@@ -70,6 +70,11 @@ export class Batcher {
     this.#closed = true;
   }
 
+  /** Whether close() was called: every later call rejects with ClosedError. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Resolves once every queued call has settled. */
   drain(): Promise<void> {
     if (this.#queue.length === 0 && !this.#inFlight) return Promise.resolve();

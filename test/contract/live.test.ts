@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotFoundError, ValidationError, type Change, type Json, type Store } from '../../src/index.js';
+import { ClosedError, NotFoundError, ValidationError, type Change, type Json, type Store } from '../../src/index.js';
 import { backends, nextChange, Stores } from '../support/backends.js';
 import { collect, counted, nextValue } from '../support/live.js';
 import { T, todos } from '../support/tables-fixtures.js';
@@ -123,6 +123,46 @@ describe.each(backends)('live queries ($label)', (backend) => {
     expect(await recovered).toBe('ready');
     expect(seen).toHaveLength(1);
     expect(seen[0]).toBeInstanceOf(NotFoundError);
+  });
+
+  it("delivers a ClosedError from another store it read as the run's error, and runs again after the next change", async () => {
+    const store = await stores.open();
+    const other = await stores.open();
+    await other.close();
+    const q = store.live(async (s) => {
+      const k = await s.globals.get('k');
+      if (k === 1) await other.globals.get('x');
+      return k ?? null;
+    });
+    const values: Json[] = [];
+    const errors: unknown[] = [];
+    let wake = () => {};
+    const next = (count: number) =>
+      new Promise<void>((resolve) => {
+        wake = () => values.length + errors.length >= count && resolve();
+        wake();
+      });
+    q.subscribe({
+      next: (v) => (values.push(v ?? null), wake()),
+      error: (e) => (errors.push(e), wake()),
+    });
+    await next(1);
+    await store.globals.upsert('k', 1);
+    await next(2);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(ClosedError);
+    await store.globals.upsert('k', 2);
+    await next(3);
+    expect(values).toEqual([null, 2]);
+  });
+
+  it('ends a next() that is waiting when return() is called beside it', async () => {
+    const store = await stores.open();
+    const iterator = store.globals.live('k')[Symbol.asyncIterator]();
+    expect((await iterator.next()).done).toBe(false);
+    const waiting = iterator.next();
+    await iterator.return!();
+    expect(await waiting).toEqual({ value: undefined, done: true });
   });
 
   it('refuses a write inside the query with a ValidationError', async () => {

@@ -104,6 +104,8 @@ export class LiveQuery<T> implements AsyncIterable<LiveValue<T>> {
       done = true;
       pending = undefined;
       off();
+      // A next() still waiting (return() called beside it) ends too, rather than waiting forever.
+      wake?.();
       return { value: undefined, done: true };
     };
     return {

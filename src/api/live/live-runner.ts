@@ -172,8 +172,12 @@ export class LiveRunner<T> {
       if (generation !== this.#generation) return;
       this.#tracker = undefined;
       this.#last = tracker;
-      // The store is closing: its feed's close ends this query, with no error to deliver.
-      if (!result.ok && result.error instanceof ClosedError) return;
+      // This store is closing: its feed's close ends this query, with no error to deliver. A ClosedError
+      // of anything else the query read (another store) is the run's error, delivered as any other.
+      if (!result.ok && result.error instanceof ClosedError && (this.#ctx.reads.closed || this.#ctx.feed.closed)) {
+        this.#running = false;
+        return;
+      }
       // Reads that saw different versions may mix two states: run again.
       if (tracker.versions.size > 1) continue;
       const [read] = tracker.versions;
