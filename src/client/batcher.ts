@@ -1,7 +1,7 @@
 import { checkedCall } from '../shared/call-checks.js';
 import { ClosedError, decodeError, StorageError, StoreError, ValidationError } from '../shared/errors.js';
 import { snapshotArgs } from '../shared/snapshot.js';
-import type { BatchAnswer, Call, OpArgs, OpName, OpResult } from '../shared/protocol.js';
+import type { BatchAnswer, Call, OpArgs, OpName, OpResult, Outcome } from '../shared/protocol.js';
 
 /** A queued call; `versioned` callers get their result as a {@link Versioned}. */
 type Pending = { call: Call; versioned: boolean; resolve: (result: unknown) => void; reject: (err: unknown) => void };
@@ -120,12 +120,15 @@ export class Batcher {
       return;
     }
     const version = reply.version ?? 0;
+    const outcomes: unknown[] = Array.isArray(reply.outcomes) ? reply.outcomes : [];
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i]!;
-      const outcome = reply.outcomes[i];
-      if (!outcome) p.reject(new StorageError('The engine returned no result for this call.'));
-      else if (!outcome.ok) p.reject(decodeError(outcome.error));
-      else p.resolve(p.versioned ? { value: outcome.value, version } : outcome.value);
+      // A reply may come from another page of the origin: each call is settled whatever its shape.
+      const outcome = outcomes[i] as Outcome | undefined;
+      if (typeof outcome !== 'object' || outcome === null) p.reject(new StorageError('The engine returned no result for this call.'));
+      else if (outcome.ok) p.resolve(p.versioned ? { value: outcome.value, version } : outcome.value);
+      else if (typeof outcome.error === 'object' && outcome.error !== null) p.reject(decodeError(outcome.error));
+      else p.reject(new StorageError('The engine returned a malformed result for this call.'));
     }
   }
 }

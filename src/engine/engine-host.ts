@@ -288,7 +288,14 @@ export function createEngineHost(options: HostOptions = {}) {
     serve(name: string, leaderId: string): void {
       rpc = new BroadcastChannel(rpcChannelName(name));
       rpc.onmessage = (event: MessageEvent<unknown>) => {
-        const msg = event.data;
+        try {
+          take(event.data);
+        } catch {
+          // Any page of the origin may post here: a message this host cannot take must not
+          // become an uncaught error, which the page reads as the worker's death.
+        }
+      };
+      const take = (msg: unknown) => {
         if (isWatchMessage(msg)) {
           if (msg.leaderId !== leaderId) return;
           if (msg.type === 'unwatch') watched.delete(msg.watch);

@@ -61,7 +61,13 @@ export class WatchedReads {
       }
     }
     // The same reads sent again (a new leader term, or any page of the origin) keep their record of slow answers.
-    const text = JSON.stringify(calls);
+    let text: string;
+    try {
+      text = JSON.stringify(calls);
+    } catch {
+      // A BigInt or a cycle, which no store sends: JSON cannot hold it, and no read could take it.
+      return false;
+    }
     const before = this.#watches.get(watch);
     this.#watches.delete(watch);
     const same = before?.text === text;

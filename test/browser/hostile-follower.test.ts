@@ -139,6 +139,12 @@ describe('hostile calls from a follower', () => {
       { type: 'call', leaderId, from: 'x', id: 4, calls: [{ op: 42, args: [] }] },
       { type: 'call', leaderId, from: 7, id: 'five', calls: [] },
       { type: 'call', leaderId },
+      // Arguments JSON cannot hold, in a watch: the worker must not throw on them.
+      { type: 'watch', leaderId, owner: 'x', watch: 'w1', rev: 1, calls: [{ op: 'globals.get', args: [10n] }] },
+      // Announcements of no one: the follower must keep sending to the leader it knows.
+      { type: 'leader' },
+      { type: 'leader', leaderId: '', storage: 'opfs' },
+      { type: 'leader', leaderId: 'nobody', storage: 'nowhere' },
     ];
     for (const shape of shapes) channel.postMessage(shape);
     // Messages of one sender arrive in order: once this well-formed call is answered, the worker has read every shape above.
@@ -150,6 +156,24 @@ describe('hostile calls from a follower', () => {
     expect(await b.outputs.keys('r')).toEqual(['after', 'also']);
     window.removeEventListener('error', onError);
     expect(pageErrors).toEqual([]);
+    expect([a.role, b.role]).toEqual(['leader', 'follower']);
+    expect(roleChanges).toEqual([]);
+  });
+
+  it("answers a follower's calls though another page replies to each first with something that is not an answer", async () => {
+    const { name, a, b, roleChanges } = await pair();
+    const channel = new BroadcastChannel(rpcChannelName(name));
+    channels.push(channel);
+    const bogus: unknown[] = [{}, null, 5, { outcomes: 5 }, { error: 5 }, { error: null }];
+    let sent = 0;
+    // The real reply needs the worker to run and commit the call, so these mostly arrive first.
+    channel.onmessage = (e: MessageEvent<RpcMessage>) => {
+      if (e.data.type !== 'call') return;
+      channel.postMessage({ type: 'reply', to: e.data.from, id: e.data.id, reply: bogus[sent++ % bogus.length] });
+    };
+    for (let i = 0; i < bogus.length; i++) await b.globals.upsert(`k${i}`, i);
+    expect(sent).toBeGreaterThanOrEqual(bogus.length);
+    expect(await a.globals.get(`k${bogus.length - 1}`)).toBe(bogus.length - 1);
     expect([a.role, b.role]).toEqual(['leader', 'follower']);
     expect(roleChanges).toEqual([]);
   });

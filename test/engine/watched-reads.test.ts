@@ -56,6 +56,11 @@ describe('watched reads', () => {
       ),
     ).toBe(false);
     expect(watched.set('o', 42, 1, [get('a')])).toBe(false);
+    // Arguments that JSON cannot hold (any page may post them): refused, never thrown.
+    const cycle: unknown[] = [];
+    cycle.push(cycle);
+    expect(watched.set('o', 'w', 1, [{ op: 'globals.get', args: [10n] }])).toBe(false);
+    expect(watched.set('o', 'w', 1, [{ op: 'outputs.keys', args: ['run', cycle] }])).toBe(false);
     expect(watched.set(undefined, 'w', 1, [get('a')])).toBe(false);
     expect(watched.size).toBe(0);
   });

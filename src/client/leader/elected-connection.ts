@@ -1,5 +1,6 @@
 import { ClosedError, decodeError, StorageError, TimeoutError } from '../../shared/errors.js';
 import { callKey, instanceLockName, rpcChannelName, type BatchAnswer, type Call, type RpcMessage } from '../../shared/protocol.js';
+import type { WireError } from '../../shared/errors.js';
 import type { StorageKind } from '../../shared/types.js';
 import type { Connection, ConnectionOptions, Role } from '../connection.js';
 import type { ReadWatches } from '../read-watches.js';
@@ -336,6 +337,8 @@ export class ElectedConnection implements Connection {
         return;
       case 'leader':
         if (this.#role === 'leader' || msg.leaderId === this.#leaderId) return;
+        // Taken only whole: a leader id of nothing would send every call of this instance nowhere.
+        if (typeof msg.leaderId !== 'string' || msg.leaderId === '' || !isStorageKind(msg.storage)) return;
         this.#leaderId = msg.leaderId;
         this.#storage = msg.storage;
         this.#leaderKnown?.();
@@ -343,11 +346,19 @@ export class ElectedConnection implements Connection {
         for (const call of this.#forwarded.each()) this.#forward(call);
         for (const watch of this.#watched.keys()) this.#sendWatch(watch);
         return;
-      case 'reply':
+      case 'reply': {
         if (msg.to !== this.#id) return;
-        if ('error' in msg.reply) this.#forwarded.reject(msg.id, decodeError(msg.reply.error));
-        else this.#forwarded.resolve(msg.id, msg.reply);
+        // Settled only by what has the shape of an answer: a malformed one taken would end the
+        // call's wait for the real answer (and its timeout) with nothing to give its caller.
+        const reply: unknown = msg.reply;
+        if (typeof reply !== 'object' || reply === null) return;
+        if ('error' in reply) {
+          if (isWireError(reply.error)) this.#forwarded.reject(msg.id, decodeError(reply.error));
+        } else if ('outcomes' in reply && Array.isArray(reply.outcomes)) {
+          this.#forwarded.resolve(msg.id, reply as BatchAnswer);
+        }
         return;
+      }
       case 'call':
       case 'watch':
       case 'unwatch':
@@ -381,4 +392,14 @@ export class ElectedConnection implements Connection {
     this.#role = role;
     for (const listener of this.#roleListeners) listener(role);
   }
+}
+
+const STORAGE_KINDS: readonly unknown[] = ['opfs', 'idb', 'memory', 'file', 'durable-object'] satisfies StorageKind[];
+
+function isStorageKind(value: unknown): value is StorageKind {
+  return STORAGE_KINDS.includes(value);
+}
+
+function isWireError(value: unknown): value is WireError {
+  return typeof value === 'object' && value !== null && typeof (value as WireError).code === 'string';
 }
