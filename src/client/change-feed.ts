@@ -26,7 +26,9 @@ export class ChangeFeed {
       const msg = event.data;
       if (msg?.type === 'dump-error' && msg.error?.code === 'DUMP') this.deliverDumpError(msg.error);
       if (msg?.type !== 'changes' || !Array.isArray(msg.changes)) return;
-      this.deliver(msg.changes, Array.isArray(msg.answers) ? msg.answers : undefined);
+      // Any page of the origin can post here: only notices of the shape an engine sends reach listeners.
+      const changes = msg.changes.filter(isNotice);
+      this.deliver(changes, Array.isArray(msg.answers) ? msg.answers : undefined);
     };
   }
 
@@ -103,4 +105,10 @@ export class ChangeFeed {
     this.#closeListeners.clear();
     for (const listener of closing) listener();
   }
+}
+
+function isNotice(value: unknown): value is ChangeNotice {
+  if (typeof value !== 'object' || value === null) return false;
+  const { module, key, version } = value as Partial<ChangeNotice>;
+  return typeof module === 'string' && typeof key === 'string' && Number.isSafeInteger(version) && version! >= 0;
 }

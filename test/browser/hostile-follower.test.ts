@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reactive } from 'vue';
 import { ValidationError, type Store } from '../../src/index.js';
-import { rpcChannelName, type RpcMessage } from '../../src/shared/protocol.js';
+import { changeChannelName, rpcChannelName, type RpcMessage } from '../../src/shared/protocol.js';
 import { Stores, uniqueName } from '../support/backends.js';
 import { autoStorage } from '../support/engine.js';
+import { collect } from '../support/live.js';
 
 // Issue 13: hostile calls through the follower path must fail alone, never the leader's worker or its leadership.
 
@@ -176,5 +177,26 @@ describe('hostile calls from a follower', () => {
     expect(await a.globals.get(`k${bogus.length - 1}`)).toBe(bogus.length - 1);
     expect([a.role, b.role]).toEqual(['leader', 'follower']);
     expect(roleChanges).toEqual([]);
+  });
+
+  it('runs a live query once for a forged notice of a version no engine made, and it follows the next real write', async () => {
+    const { name, a, b } = await pair();
+    const channel = new BroadcastChannel(changeChannelName(name));
+    channels.push(channel);
+    let runs = 0;
+    const got = collect(
+      b.live(async (s) => {
+        runs++;
+        return (await s.globals.get('k')) ?? null;
+      }),
+    );
+    await got.until((v) => v === null);
+    const before = runs;
+    // 'database' touches every live query; the other two are not notices at all.
+    channel.postMessage({ type: 'changes', changes: [{ module: 'database', key: 'import', version: 1e15 }, { module: 5 }, null] });
+    await a.globals.upsert('k', 'real');
+    await got.until((v) => v === 'real');
+    expect(runs - before).toBeLessThanOrEqual(3);
+    await got.stop();
   });
 });

@@ -157,6 +157,7 @@ export class LiveRunner<T> {
 
   async #loop(generation: number): Promise<void> {
     for (;;) {
+      const latestBefore = this.#latest;
       const carried = this.#carried;
       this.#carried = new Map();
       const answered = this.#answered;
@@ -182,8 +183,13 @@ export class LiveRunner<T> {
       if (tracker.versions.size > 1) continue;
       const [read] = tracker.versions;
       const version = read ?? Math.max(this.#latest, this.#seen, 0);
-      // A change to what was read committed after the reads: the result is already old.
-      if (this.#latest > version) continue;
+      if (this.#latest > version) {
+        // A change to what was read committed after the reads: the result is already old.
+        if (this.#latest > latestBefore) continue;
+        // The notice came before these reads, which still do not see its version: no engine of this
+        // database made it (any page of the origin can post one). Running again would never catch up.
+        this.#latest = version;
+      }
       this.#seen = version;
       this.#running = false;
       this.#register(tracker);
