@@ -254,7 +254,10 @@ export class Store {
       this.#reads = new Batcher((calls) => conn.send(calls));
       this.#ctx = this.#root = { batcher: this.#batcher, feed, reads: this.#reads, watches: conn.watches };
     }
-    if (!view) conn.onEnded(() => this.#end());
+    if (!view) {
+      conn.onEnded(() => this.#end());
+      conn.onLeaderChange?.(() => feed.recheck());
+    }
     this.outputs = new Outputs(this.#ctx);
     this.globals = new Globals(this.#ctx);
     this.records = new Records(this.#ctx);

@@ -17,6 +17,7 @@ export class ChangeFeed {
   readonly #listeners = new Set<Listener>();
   readonly #closeListeners = new Set<() => void>();
   readonly #dumpListeners = new Set<DumpListener>();
+  readonly #recheckListeners = new Set<() => void>();
   #closed = false;
 
   constructor(dbName: string, broadcast = true) {
@@ -75,6 +76,18 @@ export class ChangeFeed {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Calls `listener` when notices may have been lost (a leader took over), so readers read again; returns the unsubscribe function. */
+  onRecheck(listener: () => void): () => void {
+    this.#recheckListeners.add(listener);
+    return () => this.#recheckListeners.delete(listener);
+  }
+
+  /** Tells every recheck listener that notices may have been lost (see onRecheck). */
+  recheck(): void {
+    if (this.#closed) return;
+    for (const listener of [...this.#recheckListeners]) listener();
+  }
+
   /** Calls `listener` once when the feed closes (its store closed); returns the unsubscribe function. */
   onClose(listener: () => void): () => void {
     if (this.#closed) {
@@ -92,7 +105,7 @@ export class ChangeFeed {
 
   /** @internal Tests only: how many listeners (change and close) are registered, to prove none leak. */
   get listenerCount(): number {
-    return this.#listeners.size + this.#closeListeners.size;
+    return this.#listeners.size + this.#closeListeners.size + this.#recheckListeners.size;
   }
 
   close(): void {

@@ -12,6 +12,11 @@ export interface Connection {
   readonly role: Role;
   send(calls: Call[]): Promise<BatchAnswer>;
   onRoleChange(listener: (role: Role) => void): () => void;
+  /**
+   * Calls `listener` whenever a leader takes over (this instance or another): the notices of the
+   * last commits of the one before may have gone down with it. Absent where no leader changes.
+   */
+  onLeaderChange?(listener: () => void): () => void;
   /** Calls `listener` once if the connection ends on its own (deleteStore() deleted the database); returns the unsubscribe function. */
   onEnded(listener: () => void): () => void;
   close(): Promise<void>;

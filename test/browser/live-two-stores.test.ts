@@ -241,6 +241,9 @@ describe('live queries across two stores of one database', () => {
     const promoted = new Promise((resolve) => b.onRoleChange(resolve));
     await a.close();
     expect(await promoted).toBe('leader');
+    // A hand-over runs c's query once more (see the next case).
+    const delivered = got.values.length;
+    await got.until(() => got.values.length > delivered);
     // As above: c's read after its re-sent watch means b's worker has the watch.
     const tc = await todos(c);
     await tc.count();
@@ -250,6 +253,25 @@ describe('live queries across two stores of one database', () => {
     const rows = await got.until((r) => r.length === 1);
     expect(rows.value.map((r) => r.data.title)).toEqual(['after the hand-over']);
     expect(reads.n).toBe(0);
+    await got.stop();
+  });
+
+  it("a follower's live query runs once more when a leader takes over: a commit whose notice died with the old leader is not missed", async () => {
+    const name = uniqueName('live-lost-notice');
+    for (let i = 0; i < 3; i++) open.push(await openStore({ name, storage: autoStorage }));
+    const [a, b, c] = open.slice(-3) as [Store, Store, Store];
+    const query = counted(async (s: Store) => (await s.globals.get('k')) ?? null);
+    const got = collect(c.live(query.fn));
+    await got.until((v) => v === null);
+    const runs = query.runs();
+    const delivered = got.values.length;
+    const promoted = new Promise((resolve) => b.onRoleChange(resolve));
+    // A tab that dies at once, as one that crashed between a commit and its notice.
+    await a.simulateCrash();
+    expect(await promoted).toBe('leader');
+    await got.until(() => got.values.length > delivered);
+    expect(got.values.at(-1)!.value).toBeNull();
+    expect(query.runs()).toBe(runs + 1);
     await got.stop();
   });
 

@@ -26,6 +26,9 @@ export class LiveRunner<T> {
   readonly #end: () => void;
   #offChange: (() => void) | undefined;
   #offClose: (() => void) | undefined;
+  #offRecheck: (() => void) | undefined;
+  /** Bumped when notices may have been lost (see ChangeFeed.onRecheck): a run that began before must run again. */
+  #rechecks = 0;
   /** The run in flight, and the last finished one: what notices are matched against. */
   #tracker: ReadTracker | undefined;
   #last: ReadTracker | undefined;
@@ -62,6 +65,10 @@ export class LiveRunner<T> {
     });
     if (feed.closed) return;
     this.#offChange = feed.subscribe((notice, answers) => this.#notice(notice, answers));
+    this.#offRecheck = feed.onRecheck(() => {
+      this.#rechecks++;
+      this.#schedule();
+    });
     this.#schedule();
   }
 
@@ -70,7 +77,8 @@ export class LiveRunner<T> {
     this.#generation++;
     this.#offChange?.();
     this.#offClose?.();
-    this.#offChange = this.#offClose = undefined;
+    this.#offRecheck?.();
+    this.#offChange = this.#offClose = this.#offRecheck = undefined;
     this.#tracker = this.#last = undefined;
     this.#running = false;
     this.#latest = 0;
@@ -158,6 +166,7 @@ export class LiveRunner<T> {
   async #loop(generation: number): Promise<void> {
     for (;;) {
       const latestBefore = this.#latest;
+      const rechecks = this.#rechecks;
       const carried = this.#carried;
       this.#carried = new Map();
       const answered = this.#answered;
@@ -181,6 +190,8 @@ export class LiveRunner<T> {
       }
       // Reads that saw different versions may mix two states: run again.
       if (tracker.versions.size > 1) continue;
+      // A leader took over during the run: a commit whose notice went down with the old one may be missed.
+      if (this.#rechecks !== rechecks) continue;
       const [read] = tracker.versions;
       const version = read ?? Math.max(this.#latest, this.#seen, 0);
       if (this.#latest > version) {

@@ -34,6 +34,7 @@ export class ElectedConnection implements Connection {
   readonly #rpc: BroadcastChannel;
   readonly #forwarded: ForwardedCalls;
   readonly #roleListeners = new Set<(role: Role) => void>();
+  readonly #leaderListeners = new Set<() => void>();
   readonly #endedListeners = new Set<() => void>();
   /** Aborted on close; removes the page lifecycle listeners. */
   readonly #abort = new AbortController();
@@ -103,6 +104,11 @@ export class ElectedConnection implements Connection {
   onRoleChange(listener: (role: Role) => void): () => void {
     this.#roleListeners.add(listener);
     return () => this.#roleListeners.delete(listener);
+  }
+
+  onLeaderChange(listener: () => void): () => void {
+    this.#leaderListeners.add(listener);
+    return () => this.#leaderListeners.delete(listener);
   }
 
   send(calls: Call[]): Promise<BatchAnswer> {
@@ -233,6 +239,12 @@ export class ElectedConnection implements Connection {
     this.#leaderKnown?.();
     for (const call of this.#forwarded.each()) this.#forward(call);
     for (const watch of this.#watched.keys()) this.#sendWatch(watch);
+    this.#leaderChanged();
+  }
+
+  /** A leader that died between a commit and its notice took the notice with it: listeners re-read. */
+  #leaderChanged(): void {
+    for (const listener of [...this.#leaderListeners]) listener();
   }
 
   /** Sends a live query's reads to the leader's engine, if a leader is known (else it goes with the next one). */
@@ -345,6 +357,7 @@ export class ElectedConnection implements Connection {
         // What was sent to the previous leader may be lost with it; the keys make the new one apply it once.
         for (const call of this.#forwarded.each()) this.#forward(call);
         for (const watch of this.#watched.keys()) this.#sendWatch(watch);
+        this.#leaderChanged();
         return;
       case 'reply': {
         if (msg.to !== this.#id) return;
