@@ -187,6 +187,27 @@ describe.each(backends)('tables: Markdown dump ($label)', (backend) => {
     },
   );
 
+  (backend.noExport ? () => {} : withFiles)(
+    "writes every imported row's file when the store had just written files of its own (whose marks the import replaced)",
+    async () => {
+      const imageFiles = await dumpFiles();
+      const source = await stores.open();
+      const t = await notes(source, imageFiles);
+      const rows = await Promise.all([0, 1, 2].map((i) => t.create({ title: `image ${i}` })));
+      await source.globals.put('a commit after the files', 1);
+      const image = await source.export();
+      await source.close();
+      for (const row of rows) await imageFiles.heal(`${row.id}.md`);
+
+      // The target's own files are written just before the import, so their marks are still to be cleared by the next commit.
+      const target = await stores.open();
+      const own = await notes(target, await dumpFiles(), 'other');
+      for (const i of [0, 1, 2]) await own.create({ title: `own ${i}` });
+      await target.import(image);
+      expect(await imageFiles.list()).toEqual(rows.map((r) => `${r.id}.md`).sort());
+    },
+  );
+
   it('refuses a malformed dump with a ValidationError naming the part, opening nothing; a table without a dump has nothing to reconcile', async () => {
     const store = await shared();
     const open = (dump: unknown) => store.table('bad', { fields, dump: dump as DumpOptions });
