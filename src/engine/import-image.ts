@@ -4,6 +4,11 @@ import type { Db } from './db.js';
 import { migrate, SCHEMA_VERSION, schemaTables } from './migrations.js';
 import type { Driver, SqlRow } from './storage/driver.js';
 import { createDumpTriggers, DUMP_TRIGGER, markAll } from './dump/dump-sql.js';
+import { checkStoredDump, type StoredDump } from '../shared/table-dump.js';
+import { IDENTIFIER } from '../shared/table-schema.js';
+import { describe } from '../shared/validate.js';
+import { UUID_GLOB } from './random-id.js';
+import { rowsTable, tableOfRows } from './table-sql.js';
 
 /** The SQLite tables that hold a flowstore table's rows (see table-sql.ts: names are encoded into [a-z0-9_]). */
 const ROWS_TABLE = /^table_[a-z0-9_]+$/;
@@ -28,6 +33,7 @@ export function importImage(db: Db, image: Uint8Array): void {
   try {
     checked(() => checkImage(copy));
     migrate(copy);
+    checked(() => checkContents(copy));
     replaceWith(db, copy);
   } finally {
     copy.close();
@@ -82,6 +88,52 @@ function checkImage(copy: Driver): void {
       `the image holds ${other.map((o) => `a ${String(o.type)} ${JSON.stringify(o.name)}`).join(', ')}, which flowstore never makes`,
       'image',
     );
+  }
+}
+
+/**
+ * Checks what flowstore trusts when it reads it back: row ids, which name the
+ * files of a dumped table, and the dumps, which say where those files go
+ * (stored back in their checked form, defaults filled in).
+ */
+function checkContents(copy: Driver): void {
+  const rowsTables = copy
+    .query(`SELECT name FROM sqlite_schema WHERE type = 'table'`)
+    .map((t) => String(t.name))
+    .filter((t) => ROWS_TABLE.test(t));
+  for (const t of rowsTables) {
+    const bad = copy.get(
+      `SELECT count(*) AS n, min(id) AS id FROM ${quote(t)} WHERE typeof(id) IS NOT 'text' OR id NOT GLOB '${UUID_GLOB}'`,
+    )!;
+    const n = Number(bad.n);
+    if (n > 0) {
+      throw new ValidationError(
+        `the image's table ${tableOfRows(t)} holds ${n === 1 ? '1 row whose id is not a UUID' : `${n} rows whose ids are not UUIDs, such as`} (${describe(bad.id)}): flowstore makes every row id itself, and names files by them`,
+        'image',
+      );
+    }
+  }
+  for (const { tbl, config } of copy.all('SELECT tbl, config FROM tables_dumps')) {
+    if (typeof tbl !== 'string' || !IDENTIFIER.test(tbl)) {
+      throw new ValidationError(`the image has a dump of ${describe(tbl)}, which is not a table name`, 'image');
+    }
+    if (!rowsTables.includes(rowsTable(tbl))) {
+      throw new ValidationError(`the image has a dump of table ${tbl}, which it does not hold (it has no ${rowsTable(tbl)})`, 'image');
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(String(config));
+    } catch {
+      throw new ValidationError(`the dump of table ${tbl} in the image is not JSON (${describe(config)})`, 'image');
+    }
+    let dump: StoredDump;
+    try {
+      dump = checkStoredDump(parsed, (name) => IDENTIFIER.test(name));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      throw new ValidationError(`the dump of table ${tbl} in the image is not one flowstore makes: ${err.reason}`, 'image');
+    }
+    copy.run('UPDATE tables_dumps SET config = ? WHERE tbl = ?', [JSON.stringify(dump), tbl]);
   }
 }
 
