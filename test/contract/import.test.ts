@@ -131,6 +131,13 @@ describe.each(backends.filter((b) => !b.noExport))('store.import ($label)', (bac
         /the dump of table notes in the image is not one flowstore makes: dir must be a directory path or null/,
       ],
       [await editImage(good, dumpOf('ghost', JSON.stringify(DUMP))), /has a dump of table ghost, which it does not hold/],
+      // Stored values are read back with JSON.parse, and a row's data as an object.
+      [await editImage(good, `UPDATE globals SET value = '{oops'`), /globals holds 2 values of column value that are not JSON/],
+      [await editImage(good, `UPDATE table_notes SET data = '[1]'`), /table notes holds 2 rows whose data is not a JSON object/],
+      [
+        await editImage(good, `UPDATE records SET parents = 'x' WHERE parents != '[]'`),
+        /records holds 1 value of column parents that is not JSON/,
+      ],
       // Found only after every table was copied in: the whole import is rolled back.
       [
         await editImage(good, `INSERT INTO stream_frames (attempt_id, seq, kind, data, mode, at) VALUES (9999, 1, 'e', '1', 'durable', 0)`),
