@@ -70,19 +70,26 @@ export function createEngineHost(options: HostOptions = {}) {
 
   async function start(req: OpenRequest): Promise<OpenReply> {
     const { db, warning } = await openStorage(req, options.server?.open);
+    let made: Engine | undefined;
+    let writer: DumpWriter;
     try {
-      engine = new Engine(db.driver);
+      made = new Engine(db.driver);
+      if (db.file !== undefined) holdOpenFile(db.file, endForDelete);
+      writer = new DumpWriter(made, { dbName: req.name, openPath: dumpPath(options.server?.dumpDir), report: reportDump });
     } catch (err) {
-      db.driver.close();
+      // A store that failed to open must not keep its file: the next open would find it held.
+      if (db.file !== undefined) releaseOpenFile(db.file, endForDelete);
+      if (made) made.close();
+      else db.driver.close();
       db.release();
       // Creating or migrating the schema writes too: a refused write there means a full quota as well.
       if (db.storage === 'opfs' && isIoError(sqliteCode(err))) throw opfsWriteRefused(await estimate(), err);
-      throw err;
+      throw toStoreError(err);
     }
+    engine = made;
+    dumps = writer;
     opened = db;
     request = req;
-    if (db.file !== undefined) holdOpenFile(db.file, endForDelete);
-    dumps = new DumpWriter(engine, { dbName: req.name, openPath: dumpPath(options.server?.dumpDir), report: reportDump });
     return warning === undefined ? { storage: db.storage } : { storage: db.storage, warning };
   }
 

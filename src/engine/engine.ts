@@ -187,7 +187,8 @@ export class Engine {
         for (const change of pending) (change as ChangeNotice).version = version;
         const changed = { outcomes, changes: pending as ChangeNotice[] };
         // Riding on this commit costs no flush of its own; a mark lost in a crash only rewrites a file.
-        clearMarks(db, this.#dumped);
+        // After an import the marks are the image's, and their numbers may be those of the marks written here.
+        if (!calls.some((c, i) => c.op === 'db.import' && outcomes[i]!.ok)) clearMarks(db, this.#dumped);
         if (version > reserved) {
           reserved = version + VERSION_BLOCK - 1;
           db.run(`UPDATE meta SET value = ? WHERE key = 'version'`, [reserved]);

@@ -4,9 +4,26 @@ import type { Db } from './db.js';
 import { migrate, SCHEMA_VERSION, schemaTables } from './migrations.js';
 import type { Driver, SqlRow } from './storage/driver.js';
 import { createDumpTriggers, DUMP_TRIGGER, markAll } from './dump/dump-sql.js';
+import { checkStoredDump, type StoredDump } from '../shared/table-dump.js';
+import { IDENTIFIER } from '../shared/table-schema.js';
+import { describe } from '../shared/validate.js';
+import { UUID_GLOB } from './random-id.js';
+import { rowsTable, tableOfRows } from './table-sql.js';
 
 /** The SQLite tables that hold a flowstore table's rows (see table-sql.ts: names are encoded into [a-z0-9_]). */
 const ROWS_TABLE = /^table_[a-z0-9_]+$/;
+
+/** The columns that flowstore reads back with JSON.parse (NULL where a column may be empty, a BLOB for a frame's bytes). */
+const JSON_COLUMNS: [table: string, column: string][] = [
+  ['globals', 'value'],
+  ['outputs', 'value'],
+  ['records', 'event'],
+  ['records', 'parents'],
+  ['stream_attempts', 'summary'],
+  ['stream_frames', 'data'],
+  ['tables_aliases', 'where_json'],
+  ['tables_aliases', 'params'],
+];
 
 /** Rows copied per statement: bounds the memory a large table takes while it is copied. */
 const PAGE = 1000;
@@ -28,6 +45,7 @@ export function importImage(db: Db, image: Uint8Array): void {
   try {
     checked(() => checkImage(copy));
     migrate(copy);
+    checked(() => checkContents(copy));
     replaceWith(db, copy);
   } finally {
     copy.close();
@@ -85,6 +103,73 @@ function checkImage(copy: Driver): void {
   }
 }
 
+/**
+ * Checks what flowstore trusts when it reads it back: stored JSON, row ids
+ * (they name the files of a dumped table) and the dumps (where those files go).
+ */
+function checkContents(copy: Driver): void {
+  for (const [table, column] of JSON_COLUMNS) {
+    const n = count(copy, table, `typeof(${column}) = 'text' AND NOT json_valid(${column})`);
+    if (n > 0) {
+      throw new ValidationError(
+        `the image's ${table} holds ${n === 1 ? '1 value' : `${n} values`} of column ${column} that ${n === 1 ? 'is' : 'are'} not JSON`,
+        'image',
+      );
+    }
+  }
+  const rowsTables = copy
+    .query(`SELECT name FROM sqlite_schema WHERE type = 'table'`)
+    .map((t) => String(t.name))
+    .filter((t) => ROWS_TABLE.test(t));
+  for (const t of rowsTables) checkRows(copy, t);
+  for (const { tbl, config } of copy.all('SELECT tbl, config FROM tables_dumps')) checkDump(copy, rowsTables, tbl, config);
+}
+
+function checkRows(copy: Driver, t: string): void {
+  // CASE, not AND: json_type() throws on text that is not JSON, and only CASE promises not to evaluate it then.
+  const notObjects = count(copy, t, `CASE WHEN typeof(data) = 'text' AND json_valid(data) THEN json_type(data) END IS NOT 'object'`);
+  if (notObjects > 0) {
+    throw new ValidationError(
+      `the image's table ${tableOfRows(t)} holds ${notObjects === 1 ? '1 row' : `${notObjects} rows`} whose data is not a JSON object`,
+      'image',
+    );
+  }
+  const bad = copy.get(
+    `SELECT count(*) AS n, min(id) AS id FROM ${quote(t)} WHERE typeof(id) IS NOT 'text' OR id NOT GLOB '${UUID_GLOB}'`,
+  )!;
+  const n = Number(bad.n);
+  if (n > 0) {
+    throw new ValidationError(
+      `the image's table ${tableOfRows(t)} holds ${n === 1 ? '1 row whose id is not a UUID' : `${n} rows whose ids are not UUIDs, such as`} (${describe(bad.id)}): flowstore makes every row id itself, and names files by them`,
+      'image',
+    );
+  }
+}
+
+/** Checks a dump as the API checks one, and stores it back in its checked form (defaults filled in). */
+function checkDump(copy: Driver, rowsTables: string[], tbl: unknown, config: unknown): void {
+  if (typeof tbl !== 'string' || !IDENTIFIER.test(tbl)) {
+    throw new ValidationError(`the image has a dump of ${describe(tbl)}, which is not a table name`, 'image');
+  }
+  if (!rowsTables.includes(rowsTable(tbl))) {
+    throw new ValidationError(`the image has a dump of table ${tbl}, which it does not hold (it has no ${rowsTable(tbl)})`, 'image');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(config));
+  } catch {
+    throw new ValidationError(`the dump of table ${tbl} in the image is not JSON (${describe(config)})`, 'image');
+  }
+  let dump: StoredDump;
+  try {
+    dump = checkStoredDump(parsed, (name) => IDENTIFIER.test(name));
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    throw new ValidationError(`the dump of table ${tbl} in the image is not one flowstore makes: ${err.reason}`, 'image');
+  }
+  copy.run('UPDATE tables_dumps SET config = ? WHERE tbl = ?', [JSON.stringify(dump), tbl]);
+}
+
 /** Drops everything of this database and copies in the checked copy's tables, rows and indexes. */
 function replaceWith(db: Db, copy: Driver): void {
   const version = db.get(`SELECT value FROM meta WHERE key = 'version'`)?.value ?? 0;
@@ -134,6 +219,10 @@ function copyRows(db: Db, copy: Driver, table: string): void {
     if (rows.length < PAGE) break;
     rows = copy.all(`${select} WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE}`, [rows[rows.length - 1]!['flowstore rowid']!]);
   }
+}
+
+function count(copy: Driver, table: string, where: string): number {
+  return Number(copy.get(`SELECT count(*) AS n FROM ${quote(table)} WHERE ${where}`)!.n);
 }
 
 function quote(name: unknown): string {

@@ -7,6 +7,12 @@
 const POOL_BYTES = 4096;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** The text form of the UUIDs flowstore makes for rows (lowercase hex, any version): safe as file names everywhere. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** {@link UUID} as a SQLite GLOB pattern, which matches whole values and tells case apart. */
+export const UUID_GLOB = [8, 4, 4, 4, 12].map((n) => '[0-9a-f]'.repeat(n)).join('-');
+
 const pool = new Uint8Array(POOL_BYTES);
 let next = POOL_BYTES;
 

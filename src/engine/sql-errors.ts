@@ -1,5 +1,6 @@
 import { NotFoundError, StorageError, StorageFullError, StoreError } from '../shared/errors.js';
 import { primaryCode, SQLITE_FULL, SQLITE_IOERR } from '../shared/sqlite-codes.js';
+import { tableOfRows } from './table-sql.js';
 
 /**
  * Maps anything thrown while running SQL to a StoreError, keeping SQLite's
@@ -35,11 +36,10 @@ export function toStoreError(err: unknown): StoreError {
 /**
  * The table name of a missing rows table ("no such table: table_…"), which
  * only an import can cause: a Table handle creates its table when opened.
- * Undoes table-sql.ts's encoding ("_0" is "_", "_x" is "X").
  */
 function missingRowsTable(message: string): string | undefined {
-  const encoded = /no such table: (?:main\.)?table_([a-z0-9_]+)/.exec(message)?.[1];
-  return encoded?.replace(/_(.)/g, (_, c: string) => (c === '0' ? '_' : c.toUpperCase()));
+  const sqlName = /no such table: (?:main\.)?(table_[a-z0-9_]+)/.exec(message)?.[1];
+  return sqlName === undefined ? undefined : tableOfRows(sqlName);
 }
 
 /** True for SQLITE_IOERR and its extended codes. */

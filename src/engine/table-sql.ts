@@ -18,6 +18,11 @@ export function rowsTable(name: string): string {
   return `table_${encode(name)}`;
 }
 
+/** The table whose rows SQLite table `sqlName` holds (the inverse of {@link rowsTable}: "_0" is "_", "_x" is "X"). */
+export function tableOfRows(sqlName: string): string {
+  return sqlName.replace(/^table_/, '').replace(/_(.)/g, (_, c: string) => (c === '0' ? '_' : c.toUpperCase()));
+}
+
 /** The SQLite index of `field` in table `name`. */
 export function fieldIndex(name: string, field: string): string {
   return `${rowsTable(name)}__${encode(field)}`;

@@ -51,6 +51,40 @@ export function isDirectoryHandle(value: unknown): value is DirectoryHandle {
  * @throws ValidationError naming the part (`schema.dump.titleField`, …).
  */
 export function checkDump(fields: Record<string, unknown>, dump: unknown): DumpConfig {
+  return checkWith(
+    dump,
+    (name) => Object.hasOwn(fields, name),
+    (dir) => {
+      if (typeof dir === 'string') checkDirPath(dir);
+      else if (!isDirectoryHandle(dir)) {
+        throw new ValidationError(`dir must be a directory path or a FileSystemDirectoryHandle, got ${describe(dir)}`, 'schema.dump.dir');
+      }
+      return dir;
+    },
+  );
+}
+
+/**
+ * Checks a dump as a database keeps it (an imported image's) by the rules of
+ * {@link checkDump}, with `dir` null for a directory handle in IndexedDB.
+ * `isField` stands in for the schema's fields: a table reopened with another
+ * schema keeps its dump, so a stored title field need not be one of them now.
+ * @throws ValidationError naming the part, as checkDump does.
+ */
+export function checkStoredDump(dump: unknown, isField: (name: string) => boolean): StoredDump {
+  return checkWith(dump, isField, (dir) => {
+    if (dir === null) return null;
+    if (typeof dir !== 'string') throw new ValidationError(`dir must be a directory path or null, got ${describe(dir)}`, 'schema.dump.dir');
+    checkDirPath(dir);
+    return dir;
+  });
+}
+
+function checkWith<Dir>(
+  dump: unknown,
+  isField: (name: string) => boolean,
+  checkDir: (dir: unknown) => Dir,
+): Omit<DumpConfig, 'dir'> & { dir: Dir } {
   const path = 'schema.dump';
   if (!isPlainObject(dump)) throw new ValidationError('dump must be an object like { dir: "notes" }', path);
   for (const key of Object.keys(dump)) {
@@ -58,15 +92,11 @@ export function checkDump(fields: Record<string, unknown>, dump: unknown): DumpC
       throw new ValidationError(`unknown key ${describe(key)}; expected dir, titleField, bodyField, sync or onDelete`, `${path}.${key}`);
     }
   }
-  const dir = dump.dir;
-  if (typeof dir === 'string') checkDirPath(dir);
-  else if (!isDirectoryHandle(dir)) {
-    throw new ValidationError(`dir must be a directory path or a FileSystemDirectoryHandle, got ${describe(dir)}`, `${path}.dir`);
-  }
+  const dir = checkDir(dump.dir);
   const field = (key: 'titleField' | 'bodyField', fallback: string): string => {
     const value = dump[key];
     if (value === undefined) return fallback;
-    if (typeof value !== 'string' || !Object.hasOwn(fields, value)) {
+    if (typeof value !== 'string' || !isField(value)) {
       throw new ValidationError(`${key} must name a field of the schema, got ${describe(value)}`, `${path}.${key}`);
     }
     return value;

@@ -6,6 +6,13 @@ import { editImage, oldFlowstoreImage } from '../support/images.js';
 import { collect } from '../support/live.js';
 import { SCHEMA_VERSION } from '../../src/engine/migrations.js';
 
+/** A dump as flowstore stores it, every default filled in. */
+const DUMP = { dir: 'notes-files', titleField: 'title', bodyField: 'body', sync: 'write-only', onDelete: 'keep' };
+const dumpOf = (table: string, config: string) => `INSERT INTO tables_dumps (tbl, config) VALUES ('${table}', '${config}')`;
+
+// Where dump paths are under the OPFS root, which flowstore's own folder is in.
+const inBrowser = typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function';
+
 const imported = (store: Store) => nextChange(store, (c: Change) => c.module === 'database');
 
 describe.each(backends.filter((b) => b.noExport))('store.import ($label)', (backend) => {
@@ -109,12 +116,41 @@ describe.each(backends.filter((b) => !b.noExport))('store.import ($label)', (bac
         /damaged; SQLite's integrity_check says: CHECK constraint failed in globals/,
       ],
       [good.slice(0, good.length - pageSize), /not a readable SQLite database|damaged/],
+      // Row ids name the files of a dumped table: only the UUIDs flowstore makes are safe as file names.
+      [
+        await editImage(good, `UPDATE table_notes SET id = '../../escaped' WHERE seq = (SELECT min(seq) FROM table_notes)`),
+        /table notes holds 1 row whose id is not a UUID \("\.\.\/\.\.\/escaped"\)/,
+      ],
+      [await editImage(good, dumpOf('notes', 'not json')), /the dump of table notes in the image is not JSON/],
+      [
+        await editImage(good, dumpOf('notes', JSON.stringify({ ...DUMP, onDelete: 'trash' }))),
+        /the dump of table notes in the image is not one flowstore makes: onDelete must be 'keep' or 'remove'/,
+      ],
+      [
+        await editImage(good, dumpOf('notes', JSON.stringify({ ...DUMP, dir: 7 }))),
+        /the dump of table notes in the image is not one flowstore makes: dir must be a directory path or null/,
+      ],
+      [await editImage(good, dumpOf('ghost', JSON.stringify(DUMP))), /has a dump of table ghost, which it does not hold/],
+      // Stored values are read back with JSON.parse, and a row's data as an object.
+      [await editImage(good, `UPDATE globals SET value = '{oops'`), /globals holds 2 values of column value that are not JSON/],
+      [await editImage(good, `UPDATE table_notes SET data = '[1]'`), /table notes holds 2 rows whose data is not a JSON object/],
+      [
+        await editImage(good, `UPDATE records SET parents = 'x' WHERE parents != '[]'`),
+        /records holds 1 value of column parents that is not JSON/,
+      ],
       // Found only after every table was copied in: the whole import is rolled back.
       [
         await editImage(good, `INSERT INTO stream_frames (attempt_id, seq, kind, data, mode, at) VALUES (9999, 1, 'e', '1', 'durable', 0)`),
         /rows break its own references.*stream_frames/,
       ],
     ];
+    if (inBrowser) {
+      // A browser's dump paths stay out of flowstore's own OPFS folder, an image's as well as the API's.
+      refusals.push([
+        await editImage(good, dumpOf('notes', JSON.stringify({ ...DUMP, dir: '.flowstore/x' }))),
+        /the dump of table notes in the image is not one flowstore makes: dir may not be inside \.flowstore/,
+      ]);
+    }
     for (const [image, why] of refusals) {
       const refused = target.import(image as Uint8Array);
       await expect(refused).rejects.toBeInstanceOf(ValidationError);

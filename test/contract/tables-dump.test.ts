@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DumpError, type DumpOptions, type Store, type TableSchema } from '../../src/index.js';
 import { backends, Stores, uniqueName } from '../support/backends.js';
 import { dumpFiles, hasDumpFiles, type DumpFiles } from '../support/dump-files.js';
+import { editImage } from '../support/images.js';
 import { freshName, sharedStore } from '../support/shared-store.js';
 
 type Note = { title: string; body?: string; tags?: string[]; done?: boolean };
@@ -184,6 +185,54 @@ describe.each(backends)('tables: Markdown dump ($label)', (backend) => {
       expect(await files.read(`${kept.id}.md`)).toMatch(/^# from the image\n\nedited after import\n/);
       const made = await t.create({ title: 'new after import' });
       expect(await files.read(`${made.id}.md`)).toMatch(/^# new after import\n/);
+    },
+  );
+
+  (backend.noExport ? () => {} : withFiles)(
+    "takes an image's dump stored without its defaults, and keeps it with them filled in",
+    async () => {
+      const files = await dumpFiles();
+      const source = await stores.open();
+      const row = await (await notes(source, files)).create({ title: 'from the image' });
+      const image = await editImage(
+        await source.export(),
+        `UPDATE tables_dumps SET config = json_remove(config, '$.titleField', '$.onDelete')`,
+      );
+      await source.close();
+      await files.heal(`${row.id}.md`);
+
+      const target = await stores.open();
+      await target.import(image);
+      const [stored] = await target.inspect(`SELECT config FROM tables_dumps WHERE tbl = 'notes'`);
+      expect(JSON.parse(stored!.config as string)).toEqual({
+        dir: files.dir,
+        titleField: 'title',
+        bodyField: 'body',
+        sync: 'write-only',
+        onDelete: 'keep',
+      });
+      expect(await files.read(`${row.id}.md`)).toMatch(/^# from the image\n/);
+    },
+  );
+
+  (backend.noExport ? () => {} : withFiles)(
+    "writes every imported row's file when the store had just written files of its own (whose marks the import replaced)",
+    async () => {
+      const imageFiles = await dumpFiles();
+      const source = await stores.open();
+      const t = await notes(source, imageFiles);
+      const rows = await Promise.all([0, 1, 2].map((i) => t.create({ title: `image ${i}` })));
+      await source.globals.put('a commit after the files', 1);
+      const image = await source.export();
+      await source.close();
+      for (const row of rows) await imageFiles.heal(`${row.id}.md`);
+
+      // The target's own files are written just before the import, so their marks are still to be cleared by the next commit.
+      const target = await stores.open();
+      const own = await notes(target, await dumpFiles(), 'other');
+      for (const i of [0, 1, 2]) await own.create({ title: `own ${i}` });
+      await target.import(image);
+      expect(await imageFiles.list()).toEqual(rows.map((r) => `${r.id}.md`).sort());
     },
   );
 

@@ -5,6 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import { ClosedError, deleteStore, listStores, openStore, StorageError, ValidationError } from '../../src/server.js';
 import { fillEveryModule, readEveryModule } from '../support/every-module.js';
 import { Child, runtimes } from '../support/child-process.js';
+import { editImage } from '../support/images.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowstore-stores-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,4 +54,26 @@ it('refuses to delete a file another process holds, and leaves it whole', async 
   const store = await openStore({ name: 'held', path });
   expect(await store.outputs.keys('run')).toEqual(['holder']);
   await store.close();
+});
+
+it('fails to open a file whose table dump cannot be read with a StorageError, and lets go of the file: the next open fails the same way', async () => {
+  const source = await openStore({ name: 'source', storage: 'memory', worker: false });
+  await source.table('notes', { fields: { title: { type: 'string' } } });
+  // Written straight into the file: store.import() refuses such an image.
+  const image = await editImage(await source.export(), `INSERT INTO tables_dumps (tbl, config) VALUES ('notes', 'not json')`);
+  await source.close();
+  const path = join(dir, 'bad-dump.sqlite3');
+  writeFileSync(path, image);
+  const refusal = () =>
+    openStore({ name: 'bad-dump', path }).then(
+      () => expect.unreachable('opened'),
+      (err: unknown) => err,
+    );
+  const first = await refusal();
+  expect(first).toBeInstanceOf(StorageError);
+  expect((first as StorageError).message).toMatch(/JSON/);
+  // Not "held by another process or store": the failed open closed the file.
+  expect(((await refusal()) as StorageError).message).toBe((first as StorageError).message);
+  await deleteStore('bad-dump', { path });
+  expect(existsSync(path)).toBe(false);
 });

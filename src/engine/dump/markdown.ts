@@ -1,9 +1,18 @@
+import { ValidationError } from '../../shared/errors.js';
+import { describe } from '../../shared/validate.js';
+import { UUID } from '../random-id.js';
 import type { StoredDump } from '../../shared/table-dump.js';
 import type { Row } from '../../shared/table-schema.js';
 import type { Json } from '../../shared/types.js';
 
-/** The file name of a row's Markdown file. Ids are UUIDs, safe as file names everywhere. */
+/**
+ * The file name of a row's Markdown file. Ids flowstore makes are UUIDs, safe as file names everywhere.
+ * @throws ValidationError for any other id: one with `/` or `..` would name a file outside the dump's directory.
+ */
 export function fileName(id: string): string {
+  if (typeof id !== 'string' || !UUID.test(id)) {
+    throw new ValidationError(`the row id ${describe(id)} is not a UUID, so it cannot name a Markdown file`, 'id');
+  }
   return `${id}.md`;
 }
 
