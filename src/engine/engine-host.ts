@@ -110,6 +110,12 @@ export function createEngineHost(options: HostOptions = {}) {
       try {
         await opened.persist();
       } catch (err) {
+        // A Durable Object keeps its writes where they were made: reloading would find them there, and
+        // running the calls again would apply them twice. Cloudflare restarts an object whose write failed.
+        // Its notices still go out: readers of this object see those writes until it restarts.
+        if (opened.storage === 'durable-object') {
+          return { outcomes: failAll(calls, unsyncedObject(err)).outcomes, changes: reply.changes, version: engine.version };
+        }
         await reloadSaved();
         reply = calls.length > 1 && engine ? await runEachSaved(calls, callKey) : failAll(calls, err);
       }
@@ -330,6 +336,13 @@ function dumpPath(server: ((path: string) => DumpDir) | undefined): ((path: stri
   if (server) return async (path) => server(path);
   if (typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function') return opfsDir;
   return undefined;
+}
+
+function unsyncedObject(err: unknown): StorageError {
+  return new StorageError(
+    `The Durable Object could not make this write durable (${err instanceof Error ? err.message : String(err)}); it may or may not be kept when the object restarts.`,
+    { cause: err },
+  );
 }
 
 function unexpectedDumpFailure(err: unknown): DumpError {

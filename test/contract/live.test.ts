@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClosedError, NotFoundError, ValidationError, type Change, type Json, type Store } from '../../src/index.js';
-import { backends, nextChange, Stores } from '../support/backends.js';
+import { backends, nextChange, Stores, uniqueName } from '../support/backends.js';
 import { collect, counted, nextValue } from '../support/live.js';
 import { T, todos } from '../support/tables-fixtures.js';
 
@@ -126,9 +126,11 @@ describe.each(backends)('live queries ($label)', (backend) => {
   });
 
   it("delivers a ClosedError from another store it read as the run's error, and runs again after the next change", async () => {
-    const store = await stores.open();
-    const other = await stores.open();
+    // Closed before the store opens: one Durable Object holds one database, and one store at a time.
+    const name = uniqueName('live-closed');
+    const other = await stores.open(name);
     await other.close();
+    const store = await stores.open(name);
     const q = store.live(async (s) => {
       const k = await s.globals.get('k');
       if (k === 1) await other.globals.get('x');

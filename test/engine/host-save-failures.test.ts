@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHUNK } from '../../src/engine/storage/page-file.js';
+import { durableObjectStandIn } from '../support/durable-object-standin.js';
 import { idb, refuseOver } from '../support/idb-saves-fake.js';
 
 // Fault injection for the host's IndexedDB-fallback logic: the saver (our own
@@ -8,6 +9,8 @@ import { idb, refuseOver } from '../support/idb-saves-fake.js';
 vi.mock('../../src/engine/storage/idb-saves.js', async () => (await import('../support/idb-saves-fake.js')).fakeSaves);
 
 const { openHost } = await import('../support/engine-host.js');
+const { createEngineHost } = await import('../../src/engine/engine-host.js');
+const { openServerStorage } = await import('../../src/engine/storage/server-storage.js');
 type Host = Awaited<ReturnType<typeof openHost>>;
 
 const outcomeCodes = (reply: { outcomes: { ok: boolean; error?: { code: string } }[] }) =>
@@ -76,5 +79,23 @@ describe('a forwarded batch retried after a hand-over, when IndexedDB saves fail
     expect((await next.exec([append(1)], 'follower:4')).outcomes).toEqual(first.outcomes);
     expect(await records(next)).toHaveLength(1);
     await next.close();
+  });
+});
+
+describe('a Durable Object whose sync() fails', () => {
+  it('rejects the calls of that batch with a StorageError, and never runs them again', async () => {
+    let refuse = false;
+    const storage = durableObjectStandIn(() => refuse);
+    const host = createEngineHost({ server: { open: openServerStorage } });
+    await host.open({ name: 'object', storage: 'durable-object', durableObject: storage });
+    await host.exec([append(0)]);
+    refuse = true;
+    const failed = await host.exec([append(1), append(2)]);
+    expect(outcomeCodes(failed)).toEqual(['STORAGE', 'STORAGE']);
+    expect((failed.outcomes[0] as { error: { message: string } }).error.message).toContain('could not make this write durable');
+    refuse = false;
+    // The object keeps what it wrote until it restarts: each append once, none run twice.
+    expect((await records(host)).map((r) => (r as { event: { n: number } }).event.n)).toEqual([0, 1, 2]);
+    await host.close();
   });
 });
