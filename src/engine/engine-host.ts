@@ -77,7 +77,7 @@ export function createEngineHost(options: HostOptions = {}) {
       db.release();
       // Creating or migrating the schema writes too: a refused write there means a full quota as well.
       if (db.storage === 'opfs' && isIoError(sqliteCode(err))) throw opfsWriteRefused(await estimate(), err);
-      throw err;
+      throw toStoreError(err);
     }
     opened = db;
     request = req;
