@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { StorageError, StoreError, ValidationError } from '../../shared/errors.js';
+import { StorageError, StorageFullError, StoreError, ValidationError } from '../../shared/errors.js';
 import { primaryCode, SQLITE_BUSY, SQLITE_FULL } from '../../shared/sqlite-codes.js';
 import type { FileDriverName } from '../../shared/types.js';
 import { foreignSchema, TABLES_SQL } from '../migrations.js';
@@ -169,26 +169,56 @@ function configure(db: NativeDatabase): void {
  */
 function openTempCopy(open: Opener, image: Uint8Array): NativeDatabase {
   const temp = tempPath('import');
-  writeFileSync(temp, image);
-  let db: NativeDatabase;
+  try {
+    writeFileSync(temp, image);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw tempFailed(temp, err);
+  }
+  let db: NativeDatabase | undefined;
   try {
     db = open(temp);
     // A scratch copy: losing it in a crash loses nothing.
     db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
   } catch (err) {
-    rmSync(temp, { force: true });
+    try {
+      db?.close();
+    } finally {
+      rmSync(temp, { force: true });
+    }
     throw err;
   }
+  const opened = db;
   return {
-    ...db,
+    ...opened,
     close: () => {
       try {
-        db.close();
+        opened.close();
       } finally {
         for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(temp + suffix, { force: true });
       }
     },
   };
+}
+
+/**
+ * The temporary directory failed, not the image: a StorageError (StorageFullError
+ * for a full disk), so that only SQLite's complaints about the bytes read as a bad image.
+ */
+function tempFailed(temp: string, err: unknown): StorageError | StorageFullError {
+  const detail = (err as Error)?.message ?? String(err);
+  if ((err as { code?: unknown }).code === 'ENOSPC') {
+    return new StorageFullError(
+      `The disk is full: the image could not be written to ${temp} to be checked (${detail}). Nothing was imported; free space and try again.`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return new StorageError(
+    `The image could not be written to ${temp} to be checked (${detail}). Nothing was imported; check that the temporary directory (TMPDIR) exists and can be written.`,
+    { cause: err },
+  );
 }
 
 function tempPath(what: string): string {
