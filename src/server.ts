@@ -14,7 +14,7 @@ export * from './index.js';
  * SQLite file with `path` (`store.storage === 'file'`), in a Durable Object
  * with `durableObject`, or in memory with `storage: 'memory'`. Each resolved
  * write is committed with WAL and synchronous=FULL. Schema migrations run before this resolves.
- * @throws ValidationError for bad options, or when neither a path nor storage: 'memory' is given.
+ * @throws ValidationError for bad options, when neither a path nor storage: 'memory' is given, or when the file or object holds another program's database (it is left as it was).
  * @throws StorageError (sqliteCode 5, SQLITE_BUSY) if another process or store holds the file.
  */
 export function openStore(options: StoreOptions): Promise<Store> {
@@ -33,7 +33,7 @@ export function openStore(options: StoreOptions): Promise<Store> {
  * the file and SQLite's files beside it (-wal, -shm, -journal) are removed.
  * A store of this process on that file is ended first (its later calls reject
  * with ClosedError). A missing file is not an error.
- * @throws ValidationError without `path`, or if the file is not a flowstore database (it is left alone).
+ * @throws ValidationError without `path`, or if it is a directory or a file that is not a flowstore database (it is left alone).
  * @throws StorageError (sqliteCode 5, SQLITE_BUSY) if another process holds the file; nothing is removed.
  */
 export async function deleteStore(name: string, options?: DeleteStoreOptions): Promise<void> {
@@ -46,9 +46,9 @@ export async function deleteStore(name: string, options?: DeleteStoreOptions): P
 /**
  * The flowstore database files directly in `dir` (file names, sorted), on
  * Node, Deno and Bun: `listStores({ dir: './data' })` → `['app.sqlite3']`.
- * A file counts if it has a SQLite header with flowstore's schema version,
- * or a store of this process has it open.
- * @throws ValidationError without `dir`.
+ * A file counts if it has a SQLite header with flowstore's schema version
+ * and that version's tables, or a store of this process has it open.
+ * @throws ValidationError without `dir`, or if `dir` is a file.
  */
 export async function listStores(options?: ListStoresOptions): Promise<string[]> {
   const dir = serverOption(options, 'dir', "listStores({ dir: './data' })");
@@ -64,5 +64,7 @@ function serverOption(options: unknown, key: 'path' | 'dir', example: string): s
       key,
     );
   }
+  // File systems end a name at U+0000: some bindings would open the file named by what comes before it.
+  if (value.includes('\0')) throw new ValidationError(`${key} must not contain U+0000 (no file name can hold it)`, key);
   return value;
 }

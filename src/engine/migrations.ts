@@ -1,4 +1,4 @@
-import { StorageError } from '../shared/errors.js';
+import { StorageError, ValidationError } from '../shared/errors.js';
 import type { Driver } from './storage/driver.js';
 
 /**
@@ -123,12 +123,46 @@ export function schemaTables(version: number): string[] {
   return migrations.slice(0, version).flatMap((sql) => [...sql.matchAll(/CREATE TABLE (\w+)/g)].map((m) => m[1]!));
 }
 
+/** A database's table names, as every SQLite has them (Durable Objects' included). */
+export const TABLES_SQL = `SELECT name FROM sqlite_master WHERE type = 'table'`;
+
+/**
+ * Why a database of schema version `version` holding `tables` is not a
+ * flowstore database, or undefined if it is one. user_version is a counter
+ * many programs keep, so a version counts only with that version's tables,
+ * and version 0 only when empty. SQLite's own tables (sqlite_…) and
+ * Cloudflare's (_cf_…, which a Durable Object may hold before any use) do not count.
+ */
+export function foreignSchema(version: number, tables: string[]): string | undefined {
+  const own = tables.filter((t) => !t.startsWith('sqlite_') && !t.startsWith('_cf_'));
+  const has = own.length === 0 ? 'no tables' : `tables ${listed(own)}`;
+  if (version === 0) return own.length === 0 ? undefined : `it has ${has} and schema version 0`;
+  // What a newer flowstore holds is not known here, but for meta, which every version keeps.
+  const missing = (version > SCHEMA_VERSION ? ['meta'] : schemaTables(version)).filter((t) => !own.includes(t));
+  return missing.length === 0 ? undefined : `it has ${has} and schema version ${version}, but lacks ${listed(missing)}`;
+}
+
+function listed(names: string[]): string {
+  const shown = names.slice(0, 8).join(', ');
+  return names.length > 8 ? `${shown} and ${names.length - 8} more` : shown;
+}
+
 /**
  * Brings the database to the newest schema (or to `target`, for tests that
  * make images of older versions), in one transaction.
+ * @throws ValidationError if the database is another program's (nothing is changed).
  */
 export function migrate(driver: Driver, target = SCHEMA_VERSION): void {
   const current = driver.schemaVersion();
+  const foreign = foreignSchema(
+    current,
+    driver.all(TABLES_SQL).map((r) => String(r.name)),
+  );
+  if (foreign !== undefined) {
+    throw new ValidationError(
+      `the database is not a flowstore database (${foreign}), so it was left alone; open the store on a database of its own (a new file, or a Durable Object that holds nothing else)`,
+    );
+  }
   if (current > migrations.length) {
     throw new StorageError(
       `This database has schema version ${current}, newer than this flowstore (${migrations.length}); upgrade flowstore to open it.`,

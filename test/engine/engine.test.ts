@@ -105,6 +105,30 @@ describe('engine', () => {
     }
   });
 
+  it("refuses another program's database without changing it, and opens one holding only Cloudflare's own tables", async () => {
+    const sqlite3 = await loadSqlite();
+    const tables = (db: InstanceType<typeof sqlite3.oo1.DB>) => db.selectValues(`SELECT name FROM sqlite_master ORDER BY name`);
+    for (const sql of [
+      'CREATE TABLE users (id INTEGER PRIMARY KEY)',
+      'CREATE TABLE users (id INTEGER PRIMARY KEY); PRAGMA user_version = 2',
+      'CREATE TABLE globals (k TEXT)',
+    ]) {
+      const db = new sqlite3.oo1.DB(':memory:', 'c');
+      db.exec(sql);
+      const before = [tables(db), db.selectValue('PRAGMA user_version')];
+      expect(() => new Engine(new WasmDriver(sqlite3, db)), sql).toThrow(ValidationError);
+      expect(() => new Engine(new WasmDriver(sqlite3, db)), sql).toThrow(/is not a flowstore database/);
+      expect([tables(db), db.selectValue('PRAGMA user_version')], sql).toEqual(before);
+      db.close();
+    }
+    // A Durable Object may hold these before flowstore ever ran in it.
+    const db = new sqlite3.oo1.DB(':memory:', 'c');
+    db.exec('CREATE TABLE _cf_KV (key TEXT PRIMARY KEY, value BLOB); CREATE TABLE _cf_METADATA (key INTEGER PRIMARY KEY, value BLOB)');
+    const engine = new Engine(new WasmDriver(sqlite3, db));
+    expect(engine.exec([{ op: 'globals.put', args: ['k', 1] }]).outcomes).toEqual([{ ok: true, value: undefined }]);
+    db.close();
+  });
+
   it('keeps commit versions increasing when the database is opened again', async () => {
     const sqlite3 = await loadSqlite();
     const db = new sqlite3.oo1.DB(':memory:', 'c');

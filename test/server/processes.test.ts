@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/server.js';
 import { Child, runChild, runtimes, type Runtime } from '../support/child-process.js';
+import { foreignDatabases } from '../support/foreign-databases.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowstore-processes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,6 +39,29 @@ describe.each(all)('a file from separate processes ($label)', (runtime) => {
     expect(await holder.next((m) => m.closed === true)).toEqual({ closed: true });
     await holder.exited;
     expect(await runChild(runtime, 'open', path)).toEqual([{ ok: true, storage: 'file' }]);
+  });
+
+  it("refuses another program's SQLite file with ValidationError, leaving every byte of it as it was", async () => {
+    for (const { what, bytes } of await foreignDatabases()) {
+      const path = freshFile();
+      writeFileSync(path, bytes);
+      const [reply] = await runChild(runtime, 'open', path);
+      expect(reply, what).toMatchObject({ ok: false, error: { name: 'ValidationError', code: 'VALIDATION' } });
+      expect((reply!.error as { message: string }).message, what).toContain(`${path} is not a flowstore database`);
+      expect(new Uint8Array(readFileSync(path)), what).toEqual(bytes);
+      for (const side of ['-wal', '-shm', '-journal']) expect(existsSync(path + side), what).toBe(false);
+    }
+  });
+});
+
+// The better-sqlite3 of node_modules is built for the Node that runs the tests.
+describe.skipIf(process.versions.node.startsWith('24.'))('driver better-sqlite3 built for another Node (Node 24)', () => {
+  it('refuses with a StorageError that says to rebuild it or to leave driver unset', async () => {
+    const [reply] = await runChild(runtimes.node24, 'open', freshFile(), 'better-sqlite3');
+    expect(reply).toMatchObject({ ok: false, error: { name: 'StorageError', code: 'STORAGE' } });
+    expect((reply!.error as { message: string }).message).toMatch(
+      /better-sqlite3 is installed but does not load.*npm rebuild better-sqlite3.*leave driver unset/s,
+    );
   });
 });
 

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { ClosedError, deleteStore, listStores, openStore, StorageError, ValidationError } from '../../src/server.js';
 import { fillEveryModule, readEveryModule } from '../support/every-module.js';
 import { Child, runtimes } from '../support/child-process.js';
+import { foreignDatabases } from '../support/foreign-databases.js';
 import { editImage } from '../support/images.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowstore-stores-'));
@@ -76,4 +77,55 @@ it('fails to open a file whose table dump cannot be read with a StorageError, an
   expect(((await refusal()) as StorageError).message).toBe((first as StorageError).message);
   await deleteStore('bad-dump', { path });
   expect(existsSync(path)).toBe(false);
+});
+
+it("leaves other programs' SQLite files out of the list, and refuses to delete them, keeping every byte", async () => {
+  const data = join(dir, 'mixed');
+  mkdirSync(data);
+  const kept = await openStore({ name: 'kept', path: join(data, 'kept.sqlite3') });
+  await kept.globals.put('k', 1);
+  await kept.close();
+  const foreign = await foreignDatabases();
+  for (const [i, { bytes }] of foreign.entries()) writeFileSync(join(data, `other-${i}.db`), bytes);
+
+  expect(await listStores({ dir: data })).toEqual(['kept.sqlite3']);
+  for (const [i, { what, bytes }] of foreign.entries()) {
+    const path = join(data, `other-${i}.db`);
+    const refused = deleteStore('other', { path });
+    await expect(refused, what).rejects.toMatchObject({ code: 'VALIDATION', path: 'path' });
+    await expect(refused, what).rejects.toThrow(`${path} is not a flowstore database`);
+    expect(new Uint8Array(readFileSync(path)), what).toEqual(bytes);
+  }
+  expect(readdirSync(data).sort()).toEqual([...foreign.map((_, i) => `other-${i}.db`), 'kept.sqlite3'].sort());
+});
+
+it('refuses a path that is a directory or lies under a file, and a dir that is a file, naming it', async () => {
+  const folder = join(dir, 'folder');
+  mkdirSync(folder);
+  const file = join(dir, 'plain.txt');
+  writeFileSync(file, 'text');
+  const refusals = [
+    [() => openStore({ name: 'x', path: folder }), 'path', `${folder} is a directory`],
+    [() => openStore({ name: 'x', path: join(file, 'x.sqlite3') }), 'path', `a part of its directory, ${file}, is a file`],
+    [() => deleteStore('x', { path: folder }), 'path', `${folder} is a directory`],
+    [() => listStores({ dir: file }), 'dir', `${file} is a file, not a directory`],
+  ] as const;
+  for (const [start, path, message] of refusals) {
+    const call = start();
+    await expect(call).rejects.toBeInstanceOf(ValidationError);
+    await expect(call).rejects.toMatchObject({ path });
+    await expect(call).rejects.toThrow(message);
+  }
+  expect(readdirSync(folder)).toEqual([]);
+  expect(readFileSync(file, 'utf8')).toBe('text');
+});
+
+it('refuses U+0000 in a path or dir, rather than opening the file named by what comes before it', async () => {
+  const nul = join(dir, 'nul');
+  mkdirSync(nul);
+  const path = join(nul, 'data\0.sqlite3');
+  await expect(openStore({ name: 'x', path })).rejects.toMatchObject({ code: 'VALIDATION', path: 'path' });
+  await expect(deleteStore('x', { path })).rejects.toMatchObject({ code: 'VALIDATION', path: 'path' });
+  await expect(listStores({ dir: `${nul}\0` })).rejects.toMatchObject({ code: 'VALIDATION', path: 'dir' });
+  expect(readdirSync(nul)).toEqual([]);
 });

@@ -2,7 +2,14 @@
 declare module 'cloudflare:workers' {
   import type { DurableObjectStorageLike } from '../../src/index.js';
 
-  export type DurableObjectState = { storage: DurableObjectStorageLike & { sync(): Promise<void>; deleteAll(): Promise<void> } };
+  export type DurableObjectState = {
+    storage: DurableObjectStorageLike & {
+      sync(): Promise<void>;
+      deleteAll(): Promise<void>;
+      put(key: string, value: unknown): Promise<void>;
+      get(key: string): Promise<unknown>;
+    };
+  };
 
   export abstract class DurableObject<Env = unknown> {
     protected ctx: DurableObjectState;

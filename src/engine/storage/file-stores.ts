@@ -1,8 +1,8 @@
 import { existsSync, openSync, readSync, closeSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ValidationError } from '../../shared/errors.js';
+import { StorageError, StoreError, ValidationError } from '../../shared/errors.js';
 import { SCHEMA_VERSION } from '../migrations.js';
-import { openFile } from './file.js';
+import { openFile, readsAsFlowstore } from './file.js';
 import { endOpenFile, openFiles } from './open-files.js';
 
 /** What SQLite keeps beside a database file. */
@@ -13,19 +13,33 @@ const SIDE_FILES = ['-wal', '-shm', '-journal'];
  * beside it. A store of this process on it is ended first (later calls
  * reject with ClosedError); a file held by another process is refused
  * before anything is removed. A missing file is not an error.
- * @throws ValidationError if the file is not a flowstore database (nothing is removed).
+ * @throws ValidationError if the file is a directory or not a flowstore database (nothing is removed).
  * @throws StorageError (sqliteCode 5, SQLITE_BUSY) if another process holds it.
  */
 export async function deleteStoreFile(path: string): Promise<void> {
   const file = resolve(path);
   await endOpenFile(file);
-  if (!existsSync(file)) {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat) {
     for (const side of SIDE_FILES) rmSync(file + side, { force: true });
     return;
   }
-  if (!isFlowstoreFile(file)) {
+  if (stat.isDirectory()) throw new ValidationError(`${file} is a directory, not a database file, so it was left alone`, 'path');
+  let flowstore: boolean;
+  try {
+    flowstore = await isFlowstoreFile(file);
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    throw new StorageError(
+      `${file} could not be read to tell whether it is a flowstore database (${(err as Error).message}); nothing was removed.`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (!flowstore) {
     throw new ValidationError(
-      `${file} is not a flowstore database (no SQLite header with flowstore's schema version), so it was left alone`,
+      `${file} is not a flowstore database (no SQLite header with flowstore's schema version, or not flowstore's tables), so it was left alone`,
       'path',
     );
   }
@@ -39,34 +53,50 @@ export async function deleteStoreFile(path: string): Promise<void> {
 
 /**
  * The names of the flowstore database files directly in `dir` (not in its
- * subdirectories), sorted: files with a SQLite header and flowstore's schema
- * version, and files a store of this process has open.
+ * subdirectories), sorted: files with a SQLite header, flowstore's schema
+ * version and its tables, and files a store of this process has open.
+ * @throws ValidationError if `dir` is not a directory.
  */
-export function listStoreFiles(dir: string): string[] {
+export async function listStoreFiles(dir: string): Promise<string[]> {
   const base = resolve(dir);
   const open = new Set(openFiles());
   let names: string[];
   try {
     names = readdirSync(base);
   } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return [];
-    throw err;
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT') return [];
+    if (code === 'ENOTDIR') throw new ValidationError(`${base} is a file, not a directory`, 'dir');
+    throw new StorageError(`The directory ${base} could not be read (${(err as Error).message}).`, { cause: err });
   }
-  return names
-    .filter((n) => !SIDE_FILES.some((s) => n.endsWith(s)))
-    .filter((n) => {
-      const file = join(base, n);
-      return open.has(file) || (statSync(file, { throwIfNoEntry: false })?.isFile() === true && isFlowstoreFile(file));
-    })
-    .sort();
+  const found: string[] = [];
+  for (const name of names.filter((n) => !SIDE_FILES.some((s) => n.endsWith(s)))) {
+    const file = join(base, name);
+    if (open.has(file) || (isReadableFile(file) && (await isFlowstoreFile(file)))) found.push(name);
+  }
+  return found.sort();
+}
+
+/** A file (not a directory) this process may read: one it cannot is not listed, having nothing to show. */
+function isReadableFile(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    closeSync(openSync(file, 'r'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Whether `file` starts with a SQLite header whose schema version is one
- * flowstore writes, or is a SQLite file still in its first WAL (a new
- * database whose schema is only in the WAL so far: the header says version 0).
+ * Whether `file` is a flowstore database: a SQLite header whose schema version
+ * is one flowstore writes (or 0 with a WAL beside it: a new database whose
+ * schema is only in its first WAL so far), and then, read by SQLite, that
+ * version's tables (user_version is a counter many programs keep). A file
+ * another process holds cannot be read: flowstore holds its files so, and the
+ * header is all there is to go by.
  */
-function isFlowstoreFile(file: string): boolean {
+async function isFlowstoreFile(file: string): Promise<boolean> {
   const header = new Uint8Array(100);
   const fd = openSync(file, 'r');
   try {
@@ -76,5 +106,6 @@ function isFlowstoreFile(file: string): boolean {
   }
   if (new TextDecoder().decode(header.subarray(0, 15)) !== 'SQLite format 3') return false;
   const version = new DataView(header.buffer).getInt32(60);
-  return (version >= 1 && version <= SCHEMA_VERSION) || (version === 0 && existsSync(`${file}-wal`));
+  if (!((version >= 1 && version <= SCHEMA_VERSION) || (version === 0 && existsSync(`${file}-wal`)))) return false;
+  return (await readsAsFlowstore(file)) !== false;
 }

@@ -1,10 +1,12 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { StorageError } from '../../shared/errors.js';
-import { primaryCode, SQLITE_BUSY } from '../../shared/sqlite-codes.js';
+import { StorageError, StorageFullError, StoreError, ValidationError } from '../../shared/errors.js';
+import { primaryCode, SQLITE_BUSY, SQLITE_FULL } from '../../shared/sqlite-codes.js';
 import type { FileDriverName } from '../../shared/types.js';
+import { foreignSchema, TABLES_SQL } from '../migrations.js';
 import { sqliteCode, toStoreError } from '../sql-errors.js';
+import type { SqlRow } from './driver.js';
 import { betterSqlite3, loadBetterSqlite3 } from './drivers/better-sqlite3.js';
 import { bunSqlite, loadBunSqlite } from './drivers/bun-sqlite.js';
 import { loadNodeSqlite, nodeSqlite } from './drivers/node-sqlite.js';
@@ -17,24 +19,108 @@ import type { OpenedDb } from './opened-db.js';
  * (Node ≥ 22.13, Deno), else better-sqlite3 if installed. `choice` forces one.
  * The file is held exclusively from here until close: a second opener, in
  * this or another process, gets a StorageError with sqliteCode SQLITE_BUSY.
+ * @throws ValidationError if `path` is a directory, lies under a file, or is another program's SQLite database (which is left as it was).
  */
 export async function openFile(path: string, choice?: FileDriverName): Promise<OpenedDb> {
   const file = resolve(path);
-  mkdirSync(dirname(file), { recursive: true });
   const open = await nativeOpener(choice);
-  const db = open(file);
+  makeDirectoryOf(file);
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ValidationError(`${file} is a directory; pass the path of a database file, e.g. ${join(file, 'app.sqlite3')}`, 'path');
+  }
+  let db: NativeDatabase;
   try {
+    db = open(file);
+  } catch (err) {
+    throw openFailed(file, err);
+  }
+  try {
+    db.exec('PRAGMA busy_timeout = 0; PRAGMA locking_mode = EXCLUSIVE');
+    // Before WAL mode, which another program's file would keep: a file flowstore refuses stays as it was.
+    const foreign = foreignSchema(userVersion(db), tableNames(db));
+    if (foreign !== undefined) {
+      throw new ValidationError(
+        `${file} is not a flowstore database (${foreign}), so it was left alone; pass the path of a flowstore database or of a new file`,
+        'path',
+      );
+    }
     configure(db);
   } catch (err) {
     db.close();
-    throw primaryCode(sqliteCode(err) ?? 0) === SQLITE_BUSY
-      ? new StorageError(
-          `The database file ${file} is held by another process or store (flowstore opens its file exclusively, so cached counters never go stale). Close the other one first, or use another path.`,
-          { cause: err, sqliteCode: SQLITE_BUSY },
-        )
-      : toStoreError(err);
+    throw openFailed(file, err);
   }
   return { driver: new PreparedDriver(db, (image) => openTempCopy(open, image)), storage: 'file', release: () => {}, file };
+}
+
+/**
+ * Whether the SQLite file at `file` holds a flowstore database, read without
+ * writing to it; 'held' when another process has it open, which flowstore
+ * does exclusively, so nothing of it can be read then.
+ */
+export async function readsAsFlowstore(file: string): Promise<boolean | 'held'> {
+  const open = await nativeOpener(undefined);
+  let db: NativeDatabase;
+  try {
+    db = open(file);
+  } catch {
+    return false;
+  }
+  try {
+    db.exec('PRAGMA busy_timeout = 0');
+    return foreignSchema(userVersion(db), tableNames(db)) === undefined;
+  } catch (err) {
+    return primaryCode(sqliteCode(err) ?? 0) === SQLITE_BUSY ? 'held' : false;
+  } finally {
+    db.close();
+  }
+}
+
+function userVersion(db: NativeDatabase): number {
+  return Number(rows(db, 'PRAGMA user_version')[0]?.user_version ?? 0);
+}
+
+function tableNames(db: NativeDatabase): string[] {
+  return rows(db, TABLES_SQL).map((r) => String(r.name));
+}
+
+/** A one-off query, its statement finalized (Bun does not close a database that has live statements). */
+function rows(db: NativeDatabase, sql: string): SqlRow[] {
+  const statement = db.prepare(sql);
+  try {
+    return statement.all([]);
+  } finally {
+    statement.finalize?.();
+  }
+}
+
+function makeDirectoryOf(file: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new ValidationError(`${file} cannot be a database file: a part of its directory, ${dirname(file)}, is a file`, 'path');
+    }
+    throw new StorageError(`The directory ${dirname(file)} for the database file could not be made (${(err as Error).message}).`, {
+      cause: err,
+    });
+  }
+}
+
+/** The error for a file SQLite would not open: held by another process, full, or unreadable as a database. */
+function openFailed(file: string, err: unknown): StoreError {
+  const code = sqliteCode(err);
+  if (primaryCode(code ?? 0) === SQLITE_BUSY) {
+    return new StorageError(
+      `The database file ${file} is held by another process or store (flowstore opens its file exclusively, so cached counters never go stale). Close the other one first, or use another path.`,
+      { cause: err, sqliteCode: SQLITE_BUSY },
+    );
+  }
+  if (err instanceof StoreError || primaryCode(code ?? 0) === SQLITE_FULL) return toStoreError(err);
+  return new StorageError(
+    `SQLite could not open ${file} (${(err as Error)?.message ?? String(err)}); check that it is a SQLite database file this process may read and write.`,
+    { cause: err, sqliteCode: code },
+  );
 }
 
 type Opener = (file: string) => NativeDatabase;
@@ -62,12 +148,11 @@ async function nativeOpener(choice: FileDriverName | undefined): Promise<Opener>
 /**
  * Same durability as in the browser: WAL with synchronous=FULL syncs the log
  * on every commit, so a resolved write survives a crash or power cut.
- * locking_mode=EXCLUSIVE keeps the file to this connection; the empty
- * exclusive transaction takes that lock now rather than at the first write,
- * so a second opener is refused at open, before it could cache anything.
+ * locking_mode=EXCLUSIVE (set before the first read) keeps the file to this
+ * connection; the empty exclusive transaction takes that lock now rather than
+ * at the first write, so a second opener is refused at open, before it could cache anything.
  */
 function configure(db: NativeDatabase): void {
-  db.exec('PRAGMA busy_timeout = 0; PRAGMA locking_mode = EXCLUSIVE');
   const mode = db.prepare('PRAGMA journal_mode = WAL').get([])?.journal_mode;
   if (mode !== 'wal') {
     throw new StorageError(
@@ -84,26 +169,56 @@ function configure(db: NativeDatabase): void {
  */
 function openTempCopy(open: Opener, image: Uint8Array): NativeDatabase {
   const temp = tempPath('import');
-  writeFileSync(temp, image);
-  let db: NativeDatabase;
+  try {
+    writeFileSync(temp, image);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw tempFailed(temp, err);
+  }
+  let db: NativeDatabase | undefined;
   try {
     db = open(temp);
     // A scratch copy: losing it in a crash loses nothing.
     db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
   } catch (err) {
-    rmSync(temp, { force: true });
+    try {
+      db?.close();
+    } finally {
+      rmSync(temp, { force: true });
+    }
     throw err;
   }
+  const opened = db;
   return {
-    ...db,
+    ...opened,
     close: () => {
       try {
-        db.close();
+        opened.close();
       } finally {
         for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(temp + suffix, { force: true });
       }
     },
   };
+}
+
+/**
+ * The temporary directory failed, not the image: a StorageError (StorageFullError
+ * for a full disk), so that only SQLite's complaints about the bytes read as a bad image.
+ */
+function tempFailed(temp: string, err: unknown): StorageError | StorageFullError {
+  const detail = (err as Error)?.message ?? String(err);
+  if ((err as { code?: unknown }).code === 'ENOSPC') {
+    return new StorageFullError(
+      `The disk is full: the image could not be written to ${temp} to be checked (${detail}). Nothing was imported; free space and try again.`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return new StorageError(
+    `The image could not be written to ${temp} to be checked (${detail}). Nothing was imported; check that the temporary directory (TMPDIR) exists and can be written.`,
+    { cause: err },
+  );
 }
 
 function tempPath(what: string): string {

@@ -1,3 +1,4 @@
+import { StorageError } from '../../../shared/errors.js';
 import type { SqlRow, SqlValue } from '../driver.js';
 import { plainBlobs as plain, type NativeDatabase } from './prepared.js';
 
@@ -19,14 +20,27 @@ type DatabaseClass = new (path: string, options: { timeout: number }) => Databas
 // A variable: better-sqlite3 is an optional peer dependency, which bundlers must not try to resolve.
 const BETTER_SQLITE3 = 'better-sqlite3';
 
-/** Loads better-sqlite3 if it is installed (and built for this Node), else undefined. */
+/**
+ * Loads better-sqlite3 if it is installed, else undefined.
+ * @throws StorageError if it is installed but its native addon does not load here (built for another Node).
+ */
 export async function loadBetterSqlite3(): Promise<DatabaseClass | undefined> {
+  let Database: DatabaseClass;
   try {
-    const mod = (await import(/* @vite-ignore */ BETTER_SQLITE3)) as { default: DatabaseClass };
-    return mod.default;
+    Database = ((await import(/* @vite-ignore */ BETTER_SQLITE3)) as { default: DatabaseClass }).default;
   } catch {
     return undefined;
   }
+  try {
+    // The addon loads with the first database: a build for another Node fails here, with what to do.
+    new Database(':memory:', { timeout: 0 }).close();
+  } catch (err) {
+    throw new StorageError(
+      `better-sqlite3 is installed but does not load in Node ${globalThis.process?.versions?.node ?? '?'} (${(err as Error)?.message ?? String(err)}). Run \`npm rebuild better-sqlite3\` with this Node, or leave driver unset to use node:sqlite (Node 22.13 or later).`,
+      { cause: err },
+    );
+  }
+  return Database;
 }
 
 /** better-sqlite3 12 (Node 20, which has no node:sqlite). BLOBs come back as Buffers: handed on as plain Uint8Arrays. */
