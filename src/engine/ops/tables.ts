@@ -115,9 +115,8 @@ function create(db: Db, t: Ctx, data: unknown): Row {
   const text = JSON.stringify(data);
   db.run(t.insert, [id, text, now, now]);
   db.changed('table', t.name, undefined, { id });
-  // The checked data itself, not a parse of its text: it is the call's own copy (the page's snapshot,
-  // or a structured clone), which no one else holds, and JSON.parse cost ≈ 1 µs a row.
-  return { id, data, createdAt: now, updatedAt: now };
+  // A parse of the text stored, not the data itself: JSON turns a -0 into 0, and the row returned must be what a read returns.
+  return { id, data: JSON.parse(text) as JsonObject, createdAt: now, updatedAt: now };
 }
 
 function update(db: Db, t: Ctx, idOrPrefix: unknown, patch: unknown, mode: unknown): Row {
@@ -132,8 +131,7 @@ function update(db: Db, t: Ctx, idOrPrefix: unknown, patch: unknown, mode: unkno
   const updatedAt = Math.max(db.now(), old.updatedAt + 1);
   db.run(`UPDATE ${t.sql} SET data = ?, updated_at = ? WHERE id = ?`, [text, updatedAt, id]);
   db.changed('table', t.name, undefined, { id });
-  // A fresh merge of the stored row and the call's own patch (see create).
-  return { id, data: doc, createdAt: old.createdAt, updatedAt };
+  return { id, data: JSON.parse(text) as JsonObject, createdAt: old.createdAt, updatedAt };
 }
 
 function remove(db: Db, t: Ctx, idOrPrefix: unknown): void {
