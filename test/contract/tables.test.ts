@@ -45,6 +45,14 @@ describe.each(backends)('tables: rows ($label)', (backend) => {
     expect((await t.get(inBatch!.id)).data.title).toBe('kept');
   });
 
+  it('returns a created or updated row as a read returns it, a -0 stored by JSON as 0 included', async () => {
+    const t = await todos(await shared(), freshName());
+    const created = await t.create({ title: 'zero', score: -0 } as Todo);
+    expect(created).toStrictEqual(await t.get(created.id));
+    const updated = await t.update(created.id, { score: -0 } as Partial<Todo>);
+    expect(updated).toStrictEqual(await t.get(created.id));
+  });
+
   it('gives every create its own id', async () => {
     const t = await todos(await shared(), freshName());
     const a = await t.create({ title: 'a' });

@@ -96,7 +96,29 @@ it("leaves other programs' SQLite files out of the list, and refuses to delete t
     await expect(refused, what).rejects.toThrow(`${path} is not a flowstore database`);
     expect(new Uint8Array(readFileSync(path)), what).toEqual(bytes);
   }
-  expect(readdirSync(data).sort()).toEqual([...foreign.map((_, i) => `other-${i}.db`), 'kept.sqlite3'].sort());
+  // Nothing beside the other programs' files either (flowstore's own WAL file may get its -wal and -shm back).
+  expect(
+    readdirSync(data)
+      .filter((n) => !n.startsWith('kept.sqlite3'))
+      .sort(),
+  ).toEqual(foreign.map((_, i) => `other-${i}.db`).sort());
+});
+
+it('lists a flowstore file damaged past its header, and deletes it when asked', async () => {
+  const data = join(dir, 'damaged');
+  mkdirSync(data);
+  const path = join(data, 'broken.sqlite3');
+  const store = await openStore({ name: 'broken', path });
+  await store.globals.put('k', 1);
+  await store.close();
+  // The header (flowstore's schema version) stays; the schema's page after it is gone.
+  const bytes = readFileSync(path);
+  bytes.fill(0xff, 100, 4096);
+  writeFileSync(path, bytes);
+  await expect(openStore({ name: 'broken', path })).rejects.toBeInstanceOf(StorageError);
+  expect(await listStores({ dir: data })).toEqual(['broken.sqlite3']);
+  await deleteStore('broken', { path });
+  expect(readdirSync(data)).toEqual([]);
 });
 
 it('refuses a path that is a directory or lies under a file, and a dir that is a file, naming it', async () => {

@@ -407,10 +407,11 @@ export class ElectedConnection implements Connection {
   }
 }
 
-const STORAGE_KINDS: readonly unknown[] = ['opfs', 'idb', 'memory', 'file', 'durable-object'] satisfies StorageKind[];
+/** Every StorageKind (the type makes this list complete), to check an announcement's. */
+const STORAGE_KINDS: Record<StorageKind, true> = { opfs: true, idb: true, memory: true, file: true, 'durable-object': true };
 
 function isStorageKind(value: unknown): value is StorageKind {
-  return STORAGE_KINDS.includes(value);
+  return typeof value === 'string' && Object.hasOwn(STORAGE_KINDS, value);
 }
 
 function isWireError(value: unknown): value is WireError {

@@ -1,6 +1,7 @@
 import { existsSync, openSync, readSync, closeSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StorageError, StoreError, ValidationError } from '../../shared/errors.js';
+import { SQLITE_BUSY } from '../../shared/sqlite-codes.js';
 import { SCHEMA_VERSION } from '../migrations.js';
 import { openFile, readsAsFlowstore } from './file.js';
 import { endOpenFile, openFiles } from './open-files.js';
@@ -43,10 +44,17 @@ export async function deleteStoreFile(path: string): Promise<void> {
       'path',
     );
   }
-  // Opening takes the file's exclusive lock: refused at once if another process holds it.
-  const opened = await openFile(file);
-  opened.driver.close();
-  opened.release();
+  // Opening takes the file's exclusive lock: refused if another process holds it.
+  let opened;
+  try {
+    opened = await openFile(file);
+  } catch (err) {
+    // SQLite asks for the lock before it reads: a file it cannot read (damaged, with flowstore's
+    // header) is not held, and is removed as asked. A held one is refused.
+    if (!(err instanceof StorageError) || err.sqliteCode === SQLITE_BUSY) throw err;
+  }
+  opened?.driver.close();
+  opened?.release();
   rmSync(file, { force: true });
   for (const side of SIDE_FILES) rmSync(file + side, { force: true });
 }
@@ -93,8 +101,8 @@ function isReadableFile(file: string): boolean {
  * is one flowstore writes (or 0 with a WAL beside it: a new database whose
  * schema is only in its first WAL so far), and then, read by SQLite, that
  * version's tables (user_version is a counter many programs keep). A file
- * another process holds cannot be read: flowstore holds its files so, and the
- * header is all there is to go by.
+ * another process holds cannot be read (flowstore holds its files so), nor a
+ * damaged one: then the header is all there is to go by.
  */
 async function isFlowstoreFile(file: string): Promise<boolean> {
   const header = new Uint8Array(100);
@@ -107,5 +115,7 @@ async function isFlowstoreFile(file: string): Promise<boolean> {
   if (new TextDecoder().decode(header.subarray(0, 15)) !== 'SQLite format 3') return false;
   const version = new DataView(header.buffer).getInt32(60);
   if (!((version >= 1 && version <= SCHEMA_VERSION) || (version === 0 && existsSync(`${file}-wal`)))) return false;
+  // Held or unreadable (damaged): the header said flowstore, and it is all there is to go by; a
+  // damaged database must still be listed and deletable.
   return (await readsAsFlowstore(file)) !== false;
 }

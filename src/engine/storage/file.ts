@@ -35,7 +35,9 @@ export async function openFile(path: string, choice?: FileDriverName): Promise<O
     throw openFailed(file, err);
   }
   try {
-    db.exec('PRAGMA busy_timeout = 0; PRAGMA locking_mode = EXCLUSIVE');
+    // A moment's patience for a reader that holds the file only as long as a look (listStores of
+    // another process); a store that holds it is still refused, a quarter of a second later.
+    db.exec('PRAGMA busy_timeout = 250; PRAGMA locking_mode = EXCLUSIVE');
     // Before WAL mode, which another program's file would keep: a file flowstore refuses stays as it was.
     const foreign = foreignSchema(userVersion(db), tableNames(db));
     if (foreign !== undefined) {
@@ -53,23 +55,25 @@ export async function openFile(path: string, choice?: FileDriverName): Promise<O
 }
 
 /**
- * Whether the SQLite file at `file` holds a flowstore database, read without
- * writing to it; 'held' when another process has it open, which flowstore
- * does exclusively, so nothing of it can be read then.
+ * Whether the SQLite file at `file` holds a flowstore database, read through a
+ * read-only connection (which changes nothing of the file, not even by a
+ * checkpoint at close); 'held' when another process has it open, which
+ * flowstore does exclusively, and 'unreadable' when SQLite cannot read it
+ * (damaged, a hot journal it may not roll back): then only its header tells.
  */
-export async function readsAsFlowstore(file: string): Promise<boolean | 'held'> {
+export async function readsAsFlowstore(file: string): Promise<boolean | 'held' | 'unreadable'> {
   const open = await nativeOpener(undefined);
   let db: NativeDatabase;
   try {
-    db = open(file);
-  } catch {
-    return false;
+    db = open(file, true);
+  } catch (err) {
+    return primaryCode(sqliteCode(err) ?? 0) === SQLITE_BUSY ? 'held' : 'unreadable';
   }
   try {
     db.exec('PRAGMA busy_timeout = 0');
     return foreignSchema(userVersion(db), tableNames(db)) === undefined;
   } catch (err) {
-    return primaryCode(sqliteCode(err) ?? 0) === SQLITE_BUSY ? 'held' : false;
+    return primaryCode(sqliteCode(err) ?? 0) === SQLITE_BUSY ? 'held' : 'unreadable';
   } finally {
     db.close();
   }
@@ -123,23 +127,24 @@ function openFailed(file: string, err: unknown): StoreError {
   );
 }
 
-type Opener = (file: string) => NativeDatabase;
+/** `readOnly`: nothing of the file is changed, not even by SQLite's own checkpoint or recovery at close. */
+type Opener = (file: string, readOnly?: boolean) => NativeDatabase;
 
 /** How this runtime opens a SQLite file: the binding is loaded once, so copies of images open synchronously. */
 async function nativeOpener(choice: FileDriverName | undefined): Promise<Opener> {
   if (choice === undefined || choice === 'bun:sqlite') {
     const Bun = await loadBunSqlite();
-    if (Bun) return (file) => bunSqlite(Bun, file);
+    if (Bun) return (file, readOnly) => bunSqlite(Bun, file, readOnly);
     if (choice) throw new StorageError('driver "bun:sqlite" exists only in Bun; leave driver unset to pick the one this runtime has.');
   }
   if (choice === undefined || choice === 'node:sqlite') {
     const Node = await loadNodeSqlite();
-    if (Node) return (file) => nodeSqlite(Node, file, vacuumImage);
+    if (Node) return (file, readOnly) => nodeSqlite(Node, file, vacuumImage, readOnly);
     if (choice)
       throw new StorageError('driver "node:sqlite" is not available in this runtime (it needs Node 22.13 or later, Deno 2 or Bun).');
   }
   const Better = await loadBetterSqlite3();
-  if (Better) return (file) => betterSqlite3(Better, file);
+  if (Better) return (file, readOnly) => betterSqlite3(Better, file, readOnly);
   throw new StorageError(
     `No SQLite driver for a file here: this runtime has no node:sqlite (Node ${globalThis.process?.versions?.node ?? '?'}; it needs 22.13 or later) and the optional peer dependency better-sqlite3 is not installed. Run \`npm install better-sqlite3@12\`, or use Node 22.13 or later.`,
   );

@@ -15,7 +15,7 @@ type Database = {
   readonly inTransaction: boolean;
   serialize(): Uint8Array;
 };
-type DatabaseClass = new (path: string, options: { timeout: number }) => Database;
+type DatabaseClass = new (path: string, options: { timeout: number; readonly?: boolean; fileMustExist?: boolean }) => Database;
 
 // A variable: better-sqlite3 is an optional peer dependency, which bundlers must not try to resolve.
 const BETTER_SQLITE3 = 'better-sqlite3';
@@ -44,9 +44,9 @@ export async function loadBetterSqlite3(): Promise<DatabaseClass | undefined> {
 }
 
 /** better-sqlite3 12 (Node 20, which has no node:sqlite). BLOBs come back as Buffers: handed on as plain Uint8Arrays. */
-export function betterSqlite3(Database: DatabaseClass, path: string): NativeDatabase {
+export function betterSqlite3(Database: DatabaseClass, path: string, readOnly = false): NativeDatabase {
   // No busy wait: a file another process holds must be refused at once.
-  const db = new Database(path, { timeout: 0 });
+  const db = new Database(path, readOnly ? { timeout: 0, readonly: true, fileMustExist: true } : { timeout: 0 });
   return {
     prepare(sql) {
       const s = db.prepare(sql);

@@ -14,7 +14,7 @@ type Database = {
   readonly inTransaction: boolean;
   serialize(): Uint8Array;
 };
-type DatabaseClass = new (path: string, options: { create: boolean; readwrite: boolean }) => Database;
+type DatabaseClass = new (path: string, options: { create: boolean; readwrite: boolean } | { readonly: true }) => Database;
 
 const BUN_SQLITE = 'bun:sqlite';
 
@@ -26,8 +26,8 @@ export async function loadBunSqlite(): Promise<DatabaseClass | undefined> {
 }
 
 /** bun:sqlite. Its get() answers null for no row, and BLOBs may come back as Buffers. */
-export function bunSqlite(Database: DatabaseClass, path: string): NativeDatabase {
-  const db = new Database(path, { create: true, readwrite: true });
+export function bunSqlite(Database: DatabaseClass, path: string, readOnly = false): NativeDatabase {
+  const db = new Database(path, readOnly ? { readonly: true } : { create: true, readwrite: true });
   return {
     prepare(sql) {
       const s = db.prepare(sql);

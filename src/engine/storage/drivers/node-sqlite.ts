@@ -19,9 +19,11 @@ type DatabaseSync = {
 const NODE_SQLITE = 'node:sqlite';
 
 /** Loads node:sqlite's DatabaseSync, or undefined where the runtime has none (Node < 22.13 without a flag). */
-export async function loadNodeSqlite(): Promise<(new (path: string) => DatabaseSync) | undefined> {
+type DatabaseSyncClass = new (path: string, options?: { readOnly?: boolean }) => DatabaseSync;
+
+export async function loadNodeSqlite(): Promise<DatabaseSyncClass | undefined> {
   try {
-    const mod = (await import(/* @vite-ignore */ NODE_SQLITE)) as { DatabaseSync?: new (path: string) => DatabaseSync };
+    const mod = (await import(/* @vite-ignore */ NODE_SQLITE)) as { DatabaseSync?: DatabaseSyncClass };
     return mod.DatabaseSync;
   } catch {
     return undefined;
@@ -33,11 +35,12 @@ export async function loadNodeSqlite(): Promise<(new (path: string) => DatabaseS
  * where the runtime's DatabaseSync has no serialize() (Deno).
  */
 export function nodeSqlite(
-  Database: new (path: string) => DatabaseSync,
+  Database: DatabaseSyncClass,
   path: string,
   image: (exec: (sql: string) => void) => Uint8Array,
+  readOnly = false,
 ): NativeDatabase {
-  const db = new Database(path);
+  const db = readOnly ? new Database(path, { readOnly: true }) : new Database(path);
   // Deno 2.9's node:sqlite stores a string with U+0000 whole but reads it back cut at the U+0000:
   // refused there when written, rather than returned changed.
   const refuseNul = (globalThis as { Deno?: unknown }).Deno !== undefined;
