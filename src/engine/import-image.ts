@@ -1,7 +1,7 @@
 import { StoreError, ValidationError } from '../shared/errors.js';
 import { assertSqliteImage } from '../shared/image-header.js';
 import type { Db } from './db.js';
-import { migrate, SCHEMA_VERSION, schemaTables } from './migrations.js';
+import { listed as list, migrate, SCHEMA_VERSION, schemaTables } from './migrations.js';
 import type { Driver, SqlRow } from './storage/driver.js';
 import { createDumpTriggers, DUMP_TRIGGER, markAll } from './dump/dump-sql.js';
 import { checkStoredDump, type StoredDump } from '../shared/table-dump.js';
@@ -227,9 +227,4 @@ function count(copy: Driver, table: string, where: string): number {
 
 function quote(name: unknown): string {
   return `"${String(name).replaceAll('"', '""')}"`;
-}
-
-function list(names: string[]): string {
-  const shown = names.slice(0, 8).join(', ');
-  return names.length > 8 ? `${shown} and ${names.length - 8} more` : shown;
 }

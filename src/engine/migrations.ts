@@ -142,7 +142,8 @@ export function foreignSchema(version: number, tables: string[]): string | undef
   return missing.length === 0 ? undefined : `it has ${has} and schema version ${version}, but lacks ${listed(missing)}`;
 }
 
-function listed(names: string[]): string {
+/** Names for a message: the first eight, and how many more. */
+export function listed(names: string[]): string {
   const shown = names.slice(0, 8).join(', ');
   return names.length > 8 ? `${shown} and ${names.length - 8} more` : shown;
 }
