@@ -14,6 +14,7 @@ const MAX_CARRIED = 256;
  */
 export class NoticeWaiter {
   readonly #unsubscribe: () => void;
+  readonly #stopRecheck: () => void;
   readonly #signal: AbortSignal | undefined;
   #noticed = false;
   #wake: (() => void) | undefined;
@@ -34,6 +35,13 @@ export class NoticeWaiter {
         this.#mustRead = true;
         this.#frames = [];
       }
+      this.#noticed = true;
+      this.#wake?.();
+    });
+    // A leader took over: a notice of the last commits may have gone down with the old one, so read.
+    this.#stopRecheck = feed.onRecheck(() => {
+      this.#mustRead = true;
+      this.#frames = [];
       this.#noticed = true;
       this.#wake?.();
     });
@@ -78,6 +86,7 @@ export class NoticeWaiter {
   /** Stops listening; a pending wait resolves at once. */
   dispose(): void {
     this.#unsubscribe();
+    this.#stopRecheck();
     this.#wake?.();
   }
 }

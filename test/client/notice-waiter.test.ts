@@ -132,12 +132,25 @@ describe('NoticeWaiter', () => {
     expect(waiter.takeFrames()).toBeUndefined();
   });
 
+  it('resolves a pending wait when a leader takes over, and reports that a read is needed', async () => {
+    waiter = new NoticeWaiter(feed, matchesKey);
+    await post(notice(1));
+    await waiter.wait(1_000);
+    const waiting = waiter.wait(1_000);
+    expect(await isSettled(waiting)).toBe(false);
+    // The notice of a commit may have gone down with the old leader.
+    feed.recheck();
+    expect(await isSettled(waiting)).toBe(true);
+    expect(waiter.takeFrames()).toBeUndefined();
+  });
+
   it('resolves a pending wait on dispose and stops listening', async () => {
     waiter = new NoticeWaiter(feed, matchesKey);
     const waiting = waiter.wait(60_000);
     waiter.dispose();
     expect(await isSettled(waiting)).toBe(true);
     await post(notice(1));
+    feed.recheck();
     expect(waiter.takeFrames()).toEqual([]);
     expect(await isSettled(waiter.wait(1_000))).toBe(false);
   });
