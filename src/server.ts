@@ -5,7 +5,7 @@ import { openStoreWith, type Store, type StoreOptions } from './store.js';
 import type { DeleteStoreOptions, ListStoresOptions } from './client/delete-store.js';
 import { assertDatabaseName } from './shared/database-name.js';
 import { ValidationError } from './shared/errors.js';
-import { describe } from './shared/validate.js';
+import { assertFilePath, describe } from './shared/validate.js';
 
 export * from './index.js';
 
@@ -64,7 +64,6 @@ function serverOption(options: unknown, key: 'path' | 'dir', example: string): s
       key,
     );
   }
-  // File systems end a name at U+0000: some bindings would open the file named by what comes before it.
-  if (value.includes('\0')) throw new ValidationError(`${key} must not contain U+0000 (no file name can hold it)`, key);
+  assertFilePath(value, key);
   return value;
 }

@@ -16,7 +16,7 @@ import { imageBytes, type ImageSource } from './api/image-bytes.js';
 import type { Change, DurableObjectStorageLike, FileDriverName, JsonObject, Role, StorageKind } from './shared/types.js';
 import { assertDatabaseName } from './shared/database-name.js';
 import { plain } from './shared/snapshot.js';
-import { assertInt, describe } from './shared/validate.js';
+import { assertFilePath, assertInt, describe } from './shared/validate.js';
 import { publicChange } from './shared/change-notice.js';
 
 /** The longest delay a timer takes (2^31 - 1 ms); a longer one fires at once. */
@@ -138,8 +138,7 @@ function checkServerOptions(options: StoreOptions, storage: string, runtime: str
   const { path, durableObject, driver } = options;
   if (path !== undefined && (typeof path !== 'string' || path === ''))
     throw new ValidationError('path must be a non-empty file path', 'path');
-  // File systems end a name at U+0000: some bindings would open the file named by what comes before it.
-  if (path?.includes('\0')) throw new ValidationError('path must not contain U+0000 (no file name can hold it)', 'path');
+  if (path !== undefined) assertFilePath(path, 'path');
   if (durableObject !== undefined && !isDurableObjectStorage(durableObject)) {
     throw new ValidationError(
       "durableObject must be a Durable Object's ctx.storage, of a class with SQLite storage (new_sqlite_classes in its migration)",

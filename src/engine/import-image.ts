@@ -1,7 +1,7 @@
 import { StoreError, ValidationError } from '../shared/errors.js';
 import { assertSqliteImage } from '../shared/image-header.js';
 import type { Db } from './db.js';
-import { listed as list, migrate, SCHEMA_VERSION, schemaTables } from './migrations.js';
+import { foreignSchema, listed as list, migrate, SCHEMA_VERSION, schemaTables } from './migrations.js';
 import type { Driver, SqlRow } from './storage/driver.js';
 import { createDumpTriggers, DUMP_TRIGGER, markAll } from './dump/dump-sql.js';
 import { checkStoredDump, type StoredDump } from '../shared/table-dump.js';
@@ -43,9 +43,14 @@ export function importImage(db: Db, image: Uint8Array): void {
   image[18] = image[19] = 1;
   const copy = checked(() => db.openCopy(image));
   try {
-    checked(() => checkImage(copy));
+    const tables = checked(() => checkImage(copy));
     migrate(copy);
-    checked(() => checkContents(copy));
+    checked(() =>
+      checkContents(
+        copy,
+        tables.filter((t) => ROWS_TABLE.test(t)),
+      ),
+    );
     replaceWith(db, copy);
   } finally {
     copy.close();
@@ -63,7 +68,8 @@ function checked<T>(check: () => T): T {
   }
 }
 
-function checkImage(copy: Driver): void {
+/** Checks the image's schema; returns its tables. */
+function checkImage(copy: Driver): string[] {
   const problems = copy.query('PRAGMA integrity_check(10)').map((r) => String(r.integrity_check));
   if (problems.length !== 1 || problems[0] !== 'ok') {
     throw new ValidationError(`the image is damaged; SQLite's integrity_check says: ${problems.join('; ')}`, 'image');
@@ -77,15 +83,12 @@ function checkImage(copy: Driver): void {
       'image',
     );
   }
-  const expected = schemaTables(version);
-  const missing = expected.filter((t) => !tables.includes(t));
-  if (version < 1 || missing.length > 0) {
-    const has = tables.length === 0 ? 'no tables' : `tables ${list(tables)}`;
-    throw new ValidationError(
-      `this is not a flowstore database (it has ${has} and schema version ${version}${missing.length > 0 && version >= 1 ? `, but lacks ${list(missing)}` : ''}): import only images made by store.export()`,
-      'image',
-    );
+  // An empty database at version 0 is a new flowstore file to open, but no image of one.
+  const why = foreignSchema(version, tables) ?? (version < 1 ? 'it has no tables and schema version 0' : undefined);
+  if (why !== undefined) {
+    throw new ValidationError(`this is not a flowstore database (${why}): import only images made by store.export()`, 'image');
   }
+  const expected = schemaTables(version);
   const foreign = tables.filter((t) => !expected.includes(t) && !ROWS_TABLE.test(t));
   if (foreign.length > 0) {
     throw new ValidationError(`the image holds tables flowstore never makes (${list(foreign)}): it is not a flowstore database`, 'image');
@@ -101,13 +104,14 @@ function checkImage(copy: Driver): void {
       'image',
     );
   }
+  return tables;
 }
 
 /**
  * Checks what flowstore trusts when it reads it back: stored JSON, row ids
  * (they name the files of a dumped table) and the dumps (where those files go).
  */
-function checkContents(copy: Driver): void {
+function checkContents(copy: Driver, rowsTables: string[]): void {
   for (const [table, column] of JSON_COLUMNS) {
     const n = count(copy, table, `typeof(${column}) = 'text' AND NOT json_valid(${column})`);
     if (n > 0) {
@@ -117,10 +121,6 @@ function checkContents(copy: Driver): void {
       );
     }
   }
-  const rowsTables = copy
-    .query(`SELECT name FROM sqlite_schema WHERE type = 'table'`)
-    .map((t) => String(t.name))
-    .filter((t) => ROWS_TABLE.test(t));
   for (const t of rowsTables) checkRows(copy, t);
   for (const { tbl, config } of copy.all('SELECT tbl, config FROM tables_dumps')) checkDump(copy, rowsTables, tbl, config);
 }

@@ -145,6 +145,11 @@ export function assertString(value: unknown, what: string): asserts value is str
   assertWellFormed(value, what);
 }
 
+/** Throws unless file path `path` is free of U+0000: file systems end a name there, and some bindings would open the file named by what comes before it. */
+export function assertFilePath(path: string, what: string): void {
+  if (path.includes('\0')) throw new ValidationError(`${what} must not contain U+0000 (no file name can hold it)`, what);
+}
+
 /** Throws unless `value` is a whole number in [min, max]. */
 export function assertInt(value: unknown, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): asserts value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

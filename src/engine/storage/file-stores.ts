@@ -80,18 +80,17 @@ export async function listStoreFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const name of names.filter((n) => !SIDE_FILES.some((s) => n.endsWith(s)))) {
     const file = join(base, name);
-    if (open.has(file) || (isReadableFile(file) && (await isFlowstoreFile(file)))) found.push(name);
+    if (open.has(file) || (await isListedFile(file))) found.push(name);
   }
   return found.sort();
 }
 
-/** A file (not a directory) this process may read: one it cannot is not listed, having nothing to show. */
-function isReadableFile(file: string): boolean {
+/** A flowstore file this process may read: one it cannot (or a directory) is not listed, having nothing to show. */
+async function isListedFile(file: string): Promise<boolean> {
   try {
-    if (!statSync(file).isFile()) return false;
-    closeSync(openSync(file, 'r'));
-    return true;
-  } catch {
+    return statSync(file).isFile() && (await isFlowstoreFile(file));
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
     return false;
   }
 }
