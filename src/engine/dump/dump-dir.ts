@@ -11,4 +11,11 @@ export interface DumpDir {
   write(file: string, text: string): Promise<void>;
   /** Removes a file; a file already gone is fine. */
   remove(file: string): Promise<void>;
+  /**
+   * Makes the names written and removed since the last call durable (on a
+   * server, a rename survives a power cut only once its directory is synced);
+   * a file counts as written only after this resolves. Absent where the
+   * platform gives no such call.
+   */
+  flush?(): Promise<void>;
 }

@@ -135,7 +135,7 @@ export class DumpWriter {
       this.#fail(name, dump.dir ?? 'its folder', pending, err);
       return;
     }
-    const written: number[] = [];
+    let written: PendingDump[] = [];
     const failed: PendingDump[] = [];
     let cause: unknown;
     for (let i = 0; i < pending.length; i += PARALLEL) {
@@ -144,7 +144,7 @@ export class DumpWriter {
           try {
             if (p.row) await dir.write(fileName(p.id), renderRow(p.row, dump));
             else if (dump.onDelete === 'remove') await dir.remove(fileName(p.id));
-            written.push(p.seq);
+            written.push(p);
           } catch (err) {
             failed.push(p);
             cause ??= err;
@@ -152,7 +152,17 @@ export class DumpWriter {
         }),
       );
     }
-    this.#engine.dumpWritten(written);
+    if (written.length > 0 && dir.flush) {
+      try {
+        await dir.flush();
+      } catch (err) {
+        // Not known to be durable: their marks stay, and the next open writes them again.
+        failed.push(...written);
+        written = [];
+        cause ??= err;
+      }
+    }
+    this.#engine.dumpWritten(written.map((p) => p.seq));
     if (failed.length > 0) this.#fail(name, dir.label, failed, cause);
   }
 

@@ -7,7 +7,8 @@ let temps = 0;
 /**
  * Files in a directory on Node, Deno and Bun, created with its parents if
  * missing. A write goes to a temporary file that is fsynced and renamed over
- * the old one, so a crash leaves the old file or the new one, never a mix.
+ * the old one, so a crash leaves the old file or the new one, never a mix;
+ * flush() syncs the directory, so the new name itself survives a power cut.
  */
 export function nodeDumpDir(path: string): DumpDir {
   const dir = resolve(path);
@@ -39,6 +40,16 @@ export function nodeDumpDir(path: string): DumpDir {
     },
     async remove(file) {
       await rm(join(dir, file), { force: true });
+    },
+    async flush() {
+      // Windows cannot open a directory for syncing; its renames are journaled by NTFS.
+      if (process.platform === 'win32') return;
+      const handle = await open(dir, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     },
   };
 }
