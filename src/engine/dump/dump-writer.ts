@@ -135,7 +135,9 @@ export class DumpWriter {
       this.#fail(name, dump.dir ?? 'its folder', pending, err);
       return;
     }
-    let written: PendingDump[] = [];
+    // Rows whose file was written or removed, and rows that needed nothing (a deletion whose file is kept).
+    const filed: PendingDump[] = [];
+    const kept: number[] = [];
     const failed: PendingDump[] = [];
     let cause: unknown;
     for (let i = 0; i < pending.length; i += PARALLEL) {
@@ -144,7 +146,11 @@ export class DumpWriter {
           try {
             if (p.row) await dir.write(fileName(p.id), renderRow(p.row, dump));
             else if (dump.onDelete === 'remove') await dir.remove(fileName(p.id));
-            written.push(p);
+            else {
+              kept.push(p.seq);
+              return;
+            }
+            filed.push(p);
           } catch (err) {
             failed.push(p);
             cause ??= err;
@@ -152,18 +158,18 @@ export class DumpWriter {
         }),
       );
     }
-    if (written.length > 0 && dir.flush) {
+    if (failed.length > 0) this.#fail(name, dir.label, failed, cause);
+    let written = filed;
+    if (filed.length > 0 && dir.flush) {
       try {
         await dir.flush();
       } catch (err) {
         // Not known to be durable: their marks stay, and the next open writes them again.
-        failed.push(...written);
+        this.#fail(name, dir.label, filed, err);
         written = [];
-        cause ??= err;
       }
     }
-    this.#engine.dumpWritten(written.map((p) => p.seq));
-    if (failed.length > 0) this.#fail(name, dir.label, failed, cause);
+    this.#engine.dumpWritten([...kept, ...written.map((p) => p.seq)]);
   }
 
   #dir(name: string, dump: StoredDump): Promise<DumpDir> {
