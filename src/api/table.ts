@@ -57,10 +57,17 @@ export class Table<T extends object = JsonObject> {
    * createdAt = updatedAt = now (epoch ms).
    * @throws ValidationError naming the field if `data` does not fit the schema; nothing is written.
    */
-  async create(data: T): Promise<Row<T>> {
-    data = plain(data);
-    checkData(this.#schema, data);
-    return (await this.#ctx.batcher.call('tables.create', this.name, this.#schema, data)) as Row<T>;
+  create(data: T): Promise<Row<T>> {
+    let row: JsonObject;
+    try {
+      row = plain(data) as JsonObject;
+      checkData(this.#schema, row);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // The call's own promise, and the snapshot just checked travels as it is: no second
+    // promise and no second copy per create (10,000 concurrent creates make 10,000 of each).
+    return this.#ctx.batcher.call('tables.create', this.name, this.#schema, owned(row)) as Promise<Row<T>>;
   }
 
   /** The row with this id or unique id prefix. @throws NotFoundError @throws AmbiguousIdError */
