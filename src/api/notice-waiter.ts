@@ -32,19 +32,27 @@ export class NoticeWaiter {
       } else if (change.frame && this.#frames.length < MAX_CARRIED) {
         this.#frames.push(change.frame);
       } else {
-        this.#mustRead = true;
-        this.#frames = [];
+        this.#readAgain();
       }
-      this.#noticed = true;
-      this.#wake?.();
+      this.#notice();
     });
     // A leader took over: a notice of the last commits may have gone down with the old one, so read.
     this.#stopRecheck = feed.onRecheck(() => {
-      this.#mustRead = true;
-      this.#frames = [];
-      this.#noticed = true;
-      this.#wake?.();
+      this.#readAgain();
+      this.#notice();
     });
+  }
+
+  /** Only a read can tell what changed now: the frames kept so far are not enough. */
+  #readAgain(): void {
+    this.#mustRead = true;
+    this.#frames = [];
+  }
+
+  /** Ends the pending wait, or the next one at once. */
+  #notice(): void {
+    this.#noticed = true;
+    this.#wake?.();
   }
 
   /**
