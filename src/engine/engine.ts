@@ -2,7 +2,7 @@ import { checkCallOnce } from '../shared/call-checks.js';
 import { describe } from '../shared/validate.js';
 import { encodeError, ValidationError } from '../shared/errors.js';
 import type { BatchReply, Call, ChangeNotice, Outcome } from '../shared/protocol.js';
-import { isReadOnly, ops, readOps } from './ops/index.js';
+import { handlers, isReadOnly, readOps } from './ops/index.js';
 import { migrate } from './migrations.js';
 import { toStoreError } from './sql-errors.js';
 import { Db } from './db.js';
@@ -11,8 +11,6 @@ import { mergeRowNotices } from './row-notices.js';
 import type { Driver } from './storage/driver.js';
 import { clearMarks, dumpsOf, markAll, pendingDumps, type PendingDump } from './dump/dump-sql.js';
 import type { StoredDump } from '../shared/table-dump.js';
-
-type Handler = (db: Db, ...args: unknown[]) => unknown;
 
 /**
  * How long replies of keyed calls are kept for retries after a hand-over. A
@@ -228,8 +226,7 @@ export class Engine {
 
   /** Runs one call's handler; its error, if any, becomes its outcome. */
   #run(call: Call): Outcome {
-    // Own keys only: "constructor" or "__proto__" must not reach Object's own functions.
-    const handler = Object.hasOwn(ops, call.op) ? (ops as Record<string, Handler>)[call.op] : undefined;
+    const handler = handlers.get(call.op);
     if (!handler) return { ok: false, error: encodeError(new ValidationError(`unknown operation ${describe(call.op)}`, 'op')) };
     try {
       checkCallOnce(call);

@@ -19,10 +19,11 @@ import { MAX_DEPTH } from './validate.js';
  * the checks to refuse with the path that names it.
  */
 export function snapshotArgs(args: readonly unknown[]): unknown[] {
-  const out = new Array<unknown>(args.length);
+  // Pushed, not preallocated: a packed array, which the engine's spread of the arguments takes on its fast path.
+  const out: unknown[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    out[i] = typeof arg === 'object' && arg !== null && ownedValues.has(arg) ? arg : plain(arg);
+    out.push(typeof arg === 'object' && arg !== null && ownedValues.has(arg) ? arg : plain(arg));
   }
   return out;
 }

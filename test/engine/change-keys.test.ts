@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { changeKey } from '../../src/shared/change-key.js';
 import { openHost } from '../support/engine-host.js';
 
 // Below the facade, so the keys are read from the engine's reply rather than from a broadcast.
@@ -27,5 +29,20 @@ describe('change keys', () => {
     } finally {
       host.close();
     }
+  });
+
+  it('are exactly the JSON array of their parts, whatever the parts hold', () => {
+    // Quotes, backslashes, control characters, lone and paired surrogates, and every kind of number.
+    const text = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('"', '\\', '\u0000', '\u001f', '\ud800', '\udc00x', '\u{1f600}', '\u2028'),
+    );
+    const part = fc.oneof(text, fc.integer(), fc.double(), fc.constantFrom(-0, NaN, Infinity, -Infinity, 1e21, 2 ** 53));
+    fc.assert(
+      fc.property(text, part, (first, second) => {
+        expect(changeKey(first, second)).toBe(JSON.stringify([first, second]));
+      }),
+      { seed: 12, numRuns: 2000 },
+    );
   });
 });
