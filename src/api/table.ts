@@ -107,21 +107,32 @@ export class Table<T extends object = JsonObject> {
    * @throws ValidationError for a patch that is not an object (path "(root)"),
    *   a null on a required field, or a result that does not fit the schema; nothing is written.
    */
-  async update(idOrPrefix: string, patch: Patch<T>, opts?: { mode?: 'merge' }): Promise<Row<T>>;
-  async update(idOrPrefix: string, data: T, opts: { mode: 'replace' }): Promise<Row<T>>;
-  async update(idOrPrefix: string, patch: Patch<T> | T, opts?: { mode?: UpdateMode }): Promise<Row<T>> {
-    patch = plain(patch);
-    opts = plain(opts);
-    assertId(idOrPrefix, 'id');
-    const mode = updateModeOf(opts);
-    checkChange(this.#schema, patch, mode);
-    return (await this.#ctx.batcher.call('tables.update', this.name, this.#schema, idOrPrefix, patch as JsonObject, mode)) as Row<T>;
+  update(idOrPrefix: string, patch: Patch<T>, opts?: { mode?: 'merge' }): Promise<Row<T>>;
+  update(idOrPrefix: string, data: T, opts: { mode: 'replace' }): Promise<Row<T>>;
+  update(idOrPrefix: string, patch: Patch<T> | T, opts?: { mode?: UpdateMode }): Promise<Row<T>> {
+    let change: JsonObject;
+    let mode: UpdateMode;
+    try {
+      change = plain(patch) as JsonObject;
+      const options = plain(opts);
+      assertId(idOrPrefix, 'id');
+      mode = updateModeOf(options);
+      checkChange(this.#schema, change, mode);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // As create(): the call's own promise, and the checked snapshot travels as it is.
+    return this.#ctx.batcher.call('tables.update', this.name, this.#schema, idOrPrefix, owned(change), mode) as Promise<Row<T>>;
   }
 
   /** Deletes a row. @throws NotFoundError (also for a row already deleted) @throws AmbiguousIdError */
-  async delete(idOrPrefix: string): Promise<void> {
-    assertId(idOrPrefix, 'id');
-    await this.#ctx.batcher.call('tables.delete', this.name, idOrPrefix);
+  delete(idOrPrefix: string): Promise<void> {
+    try {
+      assertId(idOrPrefix, 'id');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#ctx.batcher.call('tables.delete', this.name, idOrPrefix);
   }
 
   /**

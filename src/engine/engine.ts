@@ -27,6 +27,9 @@ const REMEMBER_MS = 2 * 60_000;
  */
 const VERSION_BLOCK = 4096;
 
+/** The outcome of every call that returns nothing (a put, a delete): one frozen object, not one per call. */
+const DONE: Outcome = Object.freeze({ ok: true, value: undefined });
+
 /** What is kept of a forwarded batch: write outcomes (reads are re-run) and its notices. */
 export type Remembered = { outcomes: (Outcome | null)[]; changes: ChangeNotice[] };
 
@@ -230,7 +233,8 @@ export class Engine {
     if (!handler) return { ok: false, error: encodeError(new ValidationError(`unknown operation ${describe(call.op)}`, 'op')) };
     try {
       checkCallOnce(call);
-      return { ok: true, value: handler(this.#db, ...call.args) };
+      const value = handler(this.#db, ...call.args);
+      return value === undefined ? DONE : { ok: true, value };
     } catch (err) {
       return { ok: false, error: encodeError(toStoreError(err)) };
     }

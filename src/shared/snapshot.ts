@@ -23,7 +23,8 @@ export function snapshotArgs(args: readonly unknown[]): unknown[] {
   const out: unknown[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    out.push(typeof arg === 'object' && arg !== null && ownedValues.has(arg) ? arg : plain(arg));
+    // Anything but an object is its own snapshot (plain() returns it as it is).
+    out.push(typeof arg !== 'object' || arg === null || ownedValues.has(arg) ? arg : plain(arg));
   }
   return out;
 }
