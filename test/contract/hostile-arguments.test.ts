@@ -149,6 +149,54 @@ describe.each(backends)('hostile arguments ($label)', (backend) => {
       expect(await todos.count()).toBe(0);
     });
 
+    it('stores each value as it was at the call, whatever the caller changes in the same tick', async () => {
+      const store = await shared();
+      const todos = await store.table(freshName('table'), TODO);
+      const [r, g] = [freshName('r'), freshName('g')];
+      const kept = await todos.create({ title: 'kept' });
+      const row = { title: 'a', done: false };
+      const merge = { done: true };
+      const replace = { title: 'b' };
+      const batchRow = { title: 'c' };
+      const output = { list: [1, 2] };
+      const global = { nested: { n: 1 } };
+      const calls = [
+        todos.create(row),
+        todos.update(kept.id, merge),
+        todos.batch([{ op: 'create', data: batchRow }]),
+        store.outputs.put(r, 'n', output),
+        store.globals.upsert(g, global),
+      ];
+      // All before the batch leaves (a microtask later).
+      Object.assign(row, { title: 'changed', done: true });
+      Object.assign(merge, { done: false, title: 'changed' });
+      batchRow.title = 'changed';
+      output.list.push(3);
+      global.nested.n = 2;
+      const [created, , batched] = (await Promise.all(calls)) as [{ id: string }, unknown, { id: string }[]];
+      expect((await todos.get(created.id)).data).toEqual({ title: 'a', done: false });
+      expect((await todos.get(kept.id)).data).toEqual({ title: 'kept', done: true });
+      expect((await todos.get(batched[0]!.id)).data).toEqual({ title: 'c' });
+      expect(await store.outputs.get(r, 'n')).toEqual({ list: [1, 2] });
+      expect(await store.globals.get(g)).toEqual({ nested: { n: 1 } });
+      const replaced = todos.update(kept.id, replace, { mode: 'replace' });
+      replace.title = 'changed';
+      expect((await replaced).data).toEqual({ title: 'b' });
+    });
+
+    it('refuses a row, a merge patch or a batch row with a symbol key at its root, as inside any value, and writes nothing', async () => {
+      const store = await shared();
+      const todos = await store.table(freshName('table'), TODO);
+      const kept = await todos.create({ title: 'kept' });
+      const withSymbol = (data: object) => Object.assign(data, { [Symbol('k')]: 1 }) as never;
+      const refusal = { code: 'VALIDATION', path: '(root)' };
+      await expect(todos.create(withSymbol({ title: 'x' }))).rejects.toMatchObject(refusal);
+      await expect(todos.update(kept.id, withSymbol({ done: true }))).rejects.toMatchObject(refusal);
+      await expect(todos.update(kept.id, withSymbol({ title: 'y' }), { mode: 'replace' })).rejects.toMatchObject(refusal);
+      await expect(todos.batch([{ op: 'create', data: withSymbol({ title: 'z' }) }])).rejects.toMatchObject(refusal);
+      expect((await todos.list()).map((row) => row.data)).toEqual([{ title: 'kept' }]);
+    });
+
     it('refuses a best-effort ttlMs beyond a year with a ValidationError, and accepts one of exactly a year', async () => {
       const store = await shared();
       const s = freshName('s');

@@ -75,6 +75,11 @@ export class ReadTracker implements Caller {
     });
   }
 
+  /** A live query's run only reads: its reads are tracked (and writes refused) as call's are. */
+  callOwned<K extends OpName>(op: K, ...args: OpArgs<K>): Promise<OpResult<K>> {
+    return this.call(op, ...args);
+  }
+
   /**
    * A commit newer than the values this run was handed (answers, carried
    * globals) may have changed what it has not read yet: those values are
