@@ -26,8 +26,20 @@ export function isPlainArray(value: unknown[]): boolean {
   return keys.length === value.length + 1;
 }
 
-/** True for an object whose prototype is Object.prototype or null and that has no symbol keys: a record of JSON fields. */
+/** True for an object whose prototype is Object.prototype or null and that has no symbol keys holding data: a record of JSON fields. */
 export function isPlainRecord(value: object): boolean {
   const proto = Object.getPrototypeOf(value) as unknown;
-  return (proto === Object.prototype || proto === null) && Object.getOwnPropertySymbols(value).length === 0;
+  return (proto === Object.prototype || proto === null) && !hasSymbolData(value);
+}
+
+/**
+ * Whether `value` has an own enumerable symbol key: data that JSON (and
+ * structured clone) would drop without a word. A hidden one is a library's
+ * bookkeeping, not data (MobX keeps its administration under one), and is
+ * left out as JSON leaves it.
+ */
+export function hasSymbolData(value: object): boolean {
+  const symbols = Object.getOwnPropertySymbols(value);
+  for (const symbol of symbols) if (Object.prototype.propertyIsEnumerable.call(value, symbol)) return true;
+  return false;
 }

@@ -1,5 +1,5 @@
 import { StoreError, ValidationError } from './errors.js';
-import { isPlainArray, isPlainRecord } from './json-object.js';
+import { hasSymbolData, isPlainArray, isPlainRecord } from './json-object.js';
 import { MAX_DEPTH } from './validate.js';
 
 /**
@@ -138,7 +138,7 @@ function snapshot(value: unknown, depth: number, seen: Map<object, unknown>): un
     }
     const proto = Object.getPrototypeOf(value) as unknown;
     if (proto !== Object.prototype && proto !== null) return value;
-    if (Object.getOwnPropertySymbols(value).length > 0) return value;
+    if (hasSymbolData(value)) return value;
     const out: Record<string, unknown> = {};
     seen.set(value, out);
     for (const key of Object.keys(value)) {

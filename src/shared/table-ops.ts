@@ -1,5 +1,5 @@
 import { ValidationError } from './errors.js';
-import { isPlainObject } from './json-object.js';
+import { isPlainArray, isPlainObject, isPlainRecord } from './json-object.js';
 import type { UpdateMode } from './table-schema.js';
 import { assertId, describe } from './validate.js';
 
@@ -22,15 +22,22 @@ export function updateModeOf(opts: unknown): UpdateMode {
   return checkUpdateMode(opts.mode);
 }
 
-/** Throws unless `ops` is a list (of operations, checked one by one with {@link checkBatchOp}). */
+/**
+ * Throws unless `ops` is a plain list (of operations, checked one by one with
+ * {@link checkBatchOp}). A list with named properties, like any value that
+ * JSON would not keep whole, is refused: the snapshot leaves it uncopied.
+ */
 export function assertOpList(ops: unknown): asserts ops is unknown[] {
   if (!Array.isArray(ops)) throw new ValidationError(`batch() takes a list of operations, got ${describe(ops)}`, 'ops');
+  if (!isPlainArray(ops))
+    throw new ValidationError('a list of operations with named properties (or of a subclass) is not a plain list', 'ops');
 }
 
 /** Checks the shape of one batch operation: its kind, its id, its mode. */
 export function checkBatchOp(op: unknown): CheckedOp {
   if (!isPlainObject(op))
     throw new ValidationError(`an operation must be an object like { op: 'create', data }, got ${describe(op)}`, 'op');
+  if (!isPlainRecord(op)) throw new ValidationError('symbol keys do not round-trip through JSON', 'op');
   switch (op.op) {
     case 'create':
       return { op: 'create', data: op.data };

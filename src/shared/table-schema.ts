@@ -1,5 +1,5 @@
 import { AmbiguousIdError, batchOpFailed, NotFoundError, ValidationError } from './errors.js';
-import { isPlainObject, setOwn } from './json-object.js';
+import { hasSymbolData, isPlainObject, setOwn } from './json-object.js';
 import type { Json, JsonObject } from './types.js';
 import type { DumpOptions } from './table-dump.js';
 import { assertJson, describe } from './validate.js';
@@ -129,11 +129,11 @@ export function checkData(schema: TableSchema, data: unknown): asserts data is J
 
 /**
  * As inside any value (see assertJson): JSON drops symbol keys, so a row that
- * has one would not be stored as given. The snapshot also leaves such an
- * object uncopied, for this check to refuse it.
+ * has one (an enumerable one: see hasSymbolData) would not be stored as given.
+ * The snapshot also leaves such an object uncopied, for this check to refuse it.
  */
 function refuseSymbolKeys(data: object): void {
-  if (Object.getOwnPropertySymbols(data).length > 0) throw new ValidationError('symbol keys do not round-trip through JSON', '(root)');
+  if (hasSymbolData(data)) throw new ValidationError('symbol keys do not round-trip through JSON', '(root)');
 }
 
 /**

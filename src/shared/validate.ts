@@ -1,5 +1,5 @@
 import { ValidationError } from './errors.js';
-import { isPlainArray, isPlainRecord } from './json-object.js';
+import { hasSymbolData, isPlainArray, isPlainRecord } from './json-object.js';
 import type { Json } from './types.js';
 
 /**
@@ -88,7 +88,7 @@ function checkJson(value: unknown, path: string, depth: number, seen: Set<object
       const kind = (proto?.constructor?.name as string | undefined) ?? 'unknown';
       throw new ValidationError(`a ${kind} is not a plain JSON object`, path);
     }
-    if (Object.getOwnPropertySymbols(value).length > 0) {
+    if (hasSymbolData(value)) {
       throw new ValidationError('symbol keys do not round-trip through JSON', path);
     }
     for (const [key, item] of Object.entries(value)) checkJson(item, `${path}.${key}`, depth + 1, seen);

@@ -184,7 +184,25 @@ describe.each(backends)('hostile arguments ($label)', (backend) => {
       expect((await replaced).data).toEqual({ title: 'b' });
     });
 
-    it('refuses a row, a merge patch or a batch row with a symbol key at its root, as inside any value, and writes nothing', async () => {
+    it('stores a Proxy that reports a hidden symbol key of its own (bookkeeping of a library) as its plain data', async () => {
+      const store = await shared();
+      const todos = await store.table(freshName('table'), TODO);
+      const [r, g] = [freshName('r'), freshName('g')];
+      // Like a MobX observable: a Proxy over plain data, its administration under a non-enumerable symbol of the target.
+      const observable = <T extends object>(data: T): T => {
+        Object.defineProperty(data, Symbol('administration'), { value: { listeners: [] }, enumerable: false });
+        return new Proxy(data, {});
+      };
+      await store.outputs.put(r, 'n', observable({ list: [1], inner: observable({ n: 1 }) }));
+      await store.globals.upsert(g, observable({ v: 'x' }));
+      const row = await todos.create(observable({ title: 'a' }));
+      await todos.update(row.id, observable({ done: true }));
+      expect(await store.outputs.get(r, 'n')).toEqual({ list: [1], inner: { n: 1 } });
+      expect(await store.globals.get(g)).toEqual({ v: 'x' });
+      expect((await todos.get(row.id)).data).toEqual({ title: 'a', done: true });
+    });
+
+    it('refuses a row, a merge patch, a batch row or operation with a symbol key, or a batch list with named properties, and writes nothing', async () => {
       const store = await shared();
       const todos = await store.table(freshName('table'), TODO);
       const kept = await todos.create({ title: 'kept' });
@@ -194,6 +212,16 @@ describe.each(backends)('hostile arguments ($label)', (backend) => {
       await expect(todos.update(kept.id, withSymbol({ done: true }))).rejects.toMatchObject(refusal);
       await expect(todos.update(kept.id, withSymbol({ title: 'y' }), { mode: 'replace' })).rejects.toMatchObject(refusal);
       await expect(todos.batch([{ op: 'create', data: withSymbol({ title: 'z' }) }])).rejects.toMatchObject(refusal);
+      // The snapshot leaves such an operation, or a list with named properties, uncopied: refused too, with what the caller
+      // changes in the same tick kept out.
+      const data = { title: 'w' };
+      const symbolOp = todos.batch([withSymbol({ op: 'create', data })]);
+      const namedList = Object.assign([{ op: 'create' as const, data }], { extra: 1 });
+      const named = todos.batch(namedList);
+      data.title = 'changed';
+      namedList.push({ op: 'create', data: { title: 'pushed later' } });
+      await expect(symbolOp).rejects.toMatchObject({ code: 'VALIDATION', path: 'op', index: 0 });
+      await expect(named).rejects.toMatchObject({ code: 'VALIDATION', path: 'ops' });
       expect((await todos.list()).map((row) => row.data)).toEqual([{ title: 'kept' }]);
     });
 

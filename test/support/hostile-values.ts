@@ -44,6 +44,7 @@ const SIMPLE = [
   'getter',
   'throwingGetter',
   'symbolKey',
+  'hiddenSymbolKey',
   'hidden',
   'protoKey',
   'protoChain',
@@ -263,6 +264,9 @@ export function build(d: Desc): unknown {
       };
     case 'symbolKey':
       return { a: 1, [Symbol('k')]: 2 };
+    case 'hiddenSymbolKey':
+      // A library's bookkeeping under a hidden symbol (as MobX keeps its administration).
+      return Object.defineProperty({ a: 1 }, Symbol('admin'), { value: 2, enumerable: false });
     case 'hidden':
       return Object.defineProperty({ shown: 1 }, 'hidden', { value: 2, enumerable: false });
     case 'protoKey':

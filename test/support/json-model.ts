@@ -4,7 +4,7 @@
  * is accepted if it is JSON all the way down — strings of any UTF-16 (lone
  * surrogates included), finite numbers (-0 comes back as 0), booleans, null,
  * arrays whose own keys are exactly their elements, objects whose prototype
- * is Object.prototype or null and that have no symbol keys — with at most
+ * is Object.prototype or null and that have no enumerable symbol keys — with at most
  * {@link MAX_NESTING} levels of arrays and objects. Proxies are read as
  * JSON.stringify reads them; a value whose reading throws is refused.
  */
@@ -67,7 +67,9 @@ function copy(value: unknown, depth: number, stack: Set<object>): unknown {
     out = Array.from({ length: value.length }, (_, i) => copy(value[i], depth + 1, stack));
   } else {
     if (proto !== Object.prototype && proto !== null) throw new Refused('not a plain object');
-    if (Object.getOwnPropertySymbols(value).length > 0) throw new Refused('symbol keys');
+    // Hidden symbol keys (a library's bookkeeping) are left out, as JSON leaves them; enumerable ones are data JSON would drop.
+    if (Object.getOwnPropertySymbols(value).some((key) => Object.getOwnPropertyDescriptor(value, key)?.enumerable))
+      throw new Refused('symbol keys');
     const obj: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
       const item = copy((value as Record<string, unknown>)[key], depth + 1, stack);
