@@ -1,7 +1,7 @@
 import { ValidationError } from './errors.js';
-import { isPlainArray, isPlainObject, isPlainRecord } from './json-object.js';
+import { isPlainArray, isPlainObject } from './json-object.js';
 import type { UpdateMode } from './table-schema.js';
-import { assertId, describe } from './validate.js';
+import { assertId, describe, refuseSymbolData } from './validate.js';
 
 /** One batch operation whose shape was checked (its data is checked against the schema separately). */
 export type CheckedOp =
@@ -37,7 +37,7 @@ export function assertOpList(ops: unknown): asserts ops is unknown[] {
 export function checkBatchOp(op: unknown): CheckedOp {
   if (!isPlainObject(op))
     throw new ValidationError(`an operation must be an object like { op: 'create', data }, got ${describe(op)}`, 'op');
-  if (!isPlainRecord(op)) throw new ValidationError('symbol keys do not round-trip through JSON', 'op');
+  refuseSymbolData(op, 'op');
   switch (op.op) {
     case 'create':
       return { op: 'create', data: op.data };

@@ -1,8 +1,8 @@
 import { AmbiguousIdError, batchOpFailed, NotFoundError, ValidationError } from './errors.js';
-import { hasSymbolData, isPlainObject, setOwn } from './json-object.js';
+import { isPlainObject, setOwn } from './json-object.js';
 import type { Json, JsonObject } from './types.js';
 import type { DumpOptions } from './table-dump.js';
-import { assertJson, describe } from './validate.js';
+import { assertJson, describe, refuseSymbolData } from './validate.js';
 
 /** The JSON type a table field must hold. */
 export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
@@ -115,7 +115,8 @@ export function checkSchema(schema: unknown): TableSchema {
  */
 export function checkData(schema: TableSchema, data: unknown): asserts data is JsonObject {
   if (!isPlainObject(data)) throw new ValidationError(`a row must be a JSON object, got ${describe(data)}`, '(root)');
-  refuseSymbolKeys(data);
+  // As inside any value; the snapshot also leaves such an object uncopied, for this check to refuse it.
+  refuseSymbolData(data, '(root)');
   for (const [key, value] of Object.entries(data)) {
     assertJson(value, key);
     if (Object.hasOwn(schema.fields, key)) checkFieldValue(schema.fields[key]!, key, value);
@@ -128,22 +129,13 @@ export function checkData(schema: TableSchema, data: unknown): asserts data is J
 }
 
 /**
- * As inside any value (see assertJson): JSON drops symbol keys, so a row that
- * has one (an enumerable one: see hasSymbolData) would not be stored as given.
- * The snapshot also leaves such an object uncopied, for this check to refuse it.
- */
-function refuseSymbolKeys(data: object): void {
-  if (hasSymbolData(data)) throw new ValidationError('symbol keys do not round-trip through JSON', '(root)');
-}
-
-/**
  * Checks a merge patch on its own: a plain JSON object whose non-null values
  * fit their fields, with no null on a required field. The merged document is
  * checked again with {@link checkData}.
  */
 export function checkPatch(schema: TableSchema, patch: unknown): asserts patch is JsonObject {
   if (!isPlainObject(patch)) throw new ValidationError(`a merge patch must be a JSON object, got ${describe(patch)}`, '(root)');
-  refuseSymbolKeys(patch);
+  refuseSymbolData(patch, '(root)');
   for (const [key, value] of Object.entries(patch)) {
     assertJson(value, key);
     if (!Object.hasOwn(schema.fields, key)) continue;

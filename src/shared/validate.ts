@@ -88,12 +88,15 @@ function checkJson(value: unknown, path: string, depth: number, seen: Set<object
       const kind = (proto?.constructor?.name as string | undefined) ?? 'unknown';
       throw new ValidationError(`a ${kind} is not a plain JSON object`, path);
     }
-    if (hasSymbolData(value)) {
-      throw new ValidationError('symbol keys do not round-trip through JSON', path);
-    }
+    refuseSymbolData(value, path);
     for (const [key, item] of Object.entries(value)) checkJson(item, `${path}.${key}`, depth + 1, seen);
   }
   seen.delete(value);
+}
+
+/** Throws if `value` has an enumerable symbol key (see hasSymbolData): JSON would drop it without a word. */
+export function refuseSymbolData(value: object, path: string): void {
+  if (hasSymbolData(value)) throw new ValidationError('symbol keys do not round-trip through JSON', path);
 }
 
 /**
